@@ -1,0 +1,1 @@
+"""Standards catalogue: release files, validation, content hash, crosswalks."""

@@ -1,0 +1,1 @@
+"""Local store: SQLModel tables, engine, migrations and repositories."""

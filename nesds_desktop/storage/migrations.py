@@ -1,0 +1,155 @@
+"""Schema migrations, in order.  Each step is frozen once released.
+
+A step builds tables with SQLAlchemy Core (dialect-neutral) rather than the live
+SQLModel classes, so that later changes to the classes never alter what an old
+step does.  ``tests/storage/test_migrations.py`` checks that running every step
+gives exactly the schema of :mod:`nesds_desktop.storage.tables`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    inspect,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.sql import func
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _schema_1_catalogue(connection: Connection) -> None:
+    metadata = MetaData()
+    Table(
+        "schema_migration",
+        metadata,
+        Column("version", Integer, primary_key=True, autoincrement=False),
+        Column("description", String, nullable=False),
+        Column("applied_at", DateTime, nullable=False),
+    )
+    Table(
+        "catalogue_release",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("release_id", String(100), nullable=False, unique=True),
+        Column("title", String(200), nullable=False),
+        Column("version", String(50), nullable=False),
+        Column("published", Date, nullable=False),
+        Column("provenance", Text, nullable=False),
+        Column("supersedes", String(100)),
+        Column("content_hash", String(80), nullable=False),
+        Column("loaded_at", DateTime, nullable=False),
+    )
+    Table(
+        "catalogue_standard",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("release_pk", Integer, ForeignKey("catalogue_release.id", ondelete="CASCADE"), nullable=False, index=True),
+        Column("position", Integer, nullable=False),
+        Column("code", String(10), nullable=False),
+        Column("title", String(200), nullable=False),
+        Column("summary", Text, nullable=False),
+        Column("maintainer", String(100), nullable=False),
+        UniqueConstraint("release_pk", "code"),
+    )
+    Table(
+        "catalogue_section",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("standard_pk", Integer, ForeignKey("catalogue_standard.id", ondelete="CASCADE"), nullable=False, index=True),
+        Column("number", Integer, nullable=False),
+        Column("title", String(200), nullable=False),
+        Column("summary", Text, nullable=False),
+        UniqueConstraint("standard_pk", "number"),
+    )
+    Table(
+        "catalogue_criterion",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("section_pk", Integer, ForeignKey("catalogue_section.id", ondelete="CASCADE"), nullable=False, index=True),
+        Column("position", Integer, nullable=False),
+        Column("ref", String(20), nullable=False),
+        Column("level", String(20), nullable=False),
+        Column("statement", Text, nullable=False),
+        Column("guidance", Text, nullable=False),
+        Column("evidence", JSON, nullable=False),
+        Column("signposts", JSON, nullable=False),
+        UniqueConstraint("section_pk", "ref"),
+    )
+    metadata.create_all(connection)
+
+
+def _schema_2_release_source_and_preferences(connection: Connection) -> None:
+    # Where a release came from: bundled with the app, imported, or carried in an assessment file.
+    connection.execute(text("ALTER TABLE catalogue_release ADD COLUMN source VARCHAR(20) NOT NULL DEFAULT 'bundled'"))
+    metadata = MetaData()
+    Table(
+        "preference",
+        metadata,
+        Column("key", String(100), primary_key=True),
+        Column("value", Text, nullable=False),
+    )
+    metadata.create_all(connection)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "catalogue releases, standards, sections and criteria", _schema_1_catalogue),
+    Migration(2, "release source and user preferences", _schema_2_release_source_and_preferences),
+)
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def current_version(connection: Connection) -> int:
+    """0 for an empty database; -1 for a database that is not a NeSDS Workbook store."""
+    tables = set(inspect(connection).get_table_names())
+    if "schema_migration" not in tables:
+        return 0 if not tables else -1
+    version = connection.execute(text("SELECT MAX(version) FROM schema_migration")).scalar()
+    return int(version or 0)
+
+
+def migrate(connection: Connection, target: int = LATEST_VERSION) -> list[Migration]:
+    """Apply every step above the current version, each in its own transaction."""
+    applied: list[Migration] = []
+    start = current_version(connection)
+    connection.commit()  # end the transaction the inspection began
+    for migration in MIGRATIONS:
+        if migration.version <= start or migration.version > target:
+            continue
+        with connection.begin():
+            migration.apply(connection)
+            _record(connection, migration)
+        applied.append(migration)
+    return applied
+
+
+def _record(connection: Connection, migration: Migration) -> None:
+    table = Table("schema_migration", MetaData(), autoload_with=connection)
+    connection.execute(
+        insert(table).values(
+            version=migration.version, description=migration.description, applied_at=datetime.now(UTC).replace(tzinfo=None)
+        )
+    )
+    assert connection.execute(select(func.max(table.c.version))).scalar() == migration.version

@@ -1,0 +1,1 @@
+"""Qt widgets only; logic lives in :mod:`nesds_desktop.services`."""

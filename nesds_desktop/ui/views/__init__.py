@@ -1,0 +1,1 @@
+"""Composite widgets shown in the main window."""
