@@ -15,7 +15,11 @@ from nesds_desktop.cli import parse, run_command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if not arguments:
+        # The usual double-click start: skip building the whole command-line parser.
+        return run_gui(argparse.Namespace(command=None, data_dir=None, smoke=False))
+    args = parse(arguments)
     if args.command:
         return run_command(args)
     return run_gui(args)
@@ -26,6 +30,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from nesds_desktop._version import APP_NAME, __version__
+    from nesds_desktop.ui.feedback import ConsoleFeedback
     from nesds_desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -33,7 +38,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("NeSDS Workbook")
-    window = MainWindow()
+    window = MainWindow(feedback=ConsoleFeedback() if args.smoke else None)
     window.show()
     shown_at = time.time()
     status = {"code": 0}

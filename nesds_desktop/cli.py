@@ -45,14 +45,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("path", nargs="?", type=Path, help="default: the catalogue bundled with the application")
     check.set_defaults(handler=_catalogue_check)
-    listing = catalogue_commands.add_parser("list", help="list the releases in the store, with criterion counts per level")
+    listing = catalogue_commands.add_parser(
+        "list", help="list the releases in the store, with criterion counts per level"
+    )
     listing.set_defaults(handler=_catalogue_list)
     return parser
 
 
-def run_command(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run_command(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler
-    return handler(args, out, err)
+    return handler(args, out or sys.stdout, err or sys.stderr)
 
 
 def _catalogue_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -82,8 +84,11 @@ def _catalogue_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"warning: bundled catalogue: {problem}", file=err)
         for release in catalogue_service.list_releases(store):
             info = release.info
-            print(f"{info.release_id}  {info.title} {info.version}  published {info.published.isoformat()}  "
-                  f"[{info.source}]  {info.content_hash[:19]}", file=out)
+            print(
+                f"{info.release_id}  {info.title} {info.version}  published {info.published.isoformat()}  "
+                f"[{info.source}]  {info.content_hash[:19]}",
+                file=out,
+            )
             print(f"  {'code':<5} {'standard':<58} {'sect':>4} {'M':>4} {'P':>4} {'E':>4} {'total':>6}", file=out)
             for s in release.standards:
                 m, p, e = (s.counts[level] for level in sorted(s.counts, key=lambda lv: lv.rank))

@@ -6,13 +6,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from nesds_desktop.catalogue.bundled import bundled_standards_root  # noqa: E402
-from nesds_desktop.storage.store import Store, open_store  # noqa: E402
+from nesds_desktop.catalogue.bundled import bundled_standards_root
+from nesds_desktop.storage.store import Store, open_store
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

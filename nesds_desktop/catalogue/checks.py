@@ -55,7 +55,9 @@ def _check_sections(standard: StandardFile, path: Path) -> list[Problem]:
         levels_present = {criterion.level for criterion in section.criteria}
         for level in Level:
             if level not in levels_present:
-                problems.append(Problem(path, where, f"has no {level.label} criteria; every section needs all three levels"))
+                problems.append(
+                    Problem(path, where, f"has no {level.label} criteria; every section needs all three levels")
+                )
         numbers_by_level: dict[str, list[int]] = {}
         for criterion in section.criteria:
             match = REFERENCE_PATTERN.match(criterion.ref)
@@ -63,13 +65,26 @@ def _check_sections(standard: StandardFile, path: Path) -> list[Problem]:
                 continue
             ref_where = f"{where} > criterion {criterion.ref}"
             if match["code"] != standard.code:
-                problems.append(Problem(path, ref_where, f"reference belongs to standard {match['code']}, not {standard.code}"))
+                problems.append(
+                    Problem(path, ref_where, f"reference belongs to standard {match['code']}, not {standard.code}")
+                )
             if int(match["section"]) != section.number:
-                problems.append(Problem(path, ref_where, f"reference names section {match['section']} but sits in section {section.number}"))
+                problems.append(
+                    Problem(
+                        path,
+                        ref_where,
+                        f"reference names section {match['section']} but sits in section {section.number}",
+                    )
+                )
             numbers_by_level.setdefault(match["letter"], []).append(int(match["number"]))
         for letter, found in numbers_by_level.items():
             if sorted(found) != list(range(1, len(found) + 1)):
                 problems.append(
-                    Problem(path, where, f"{Level.from_letter(letter).label} references must be numbered 1, 2, 3...; found {sorted(found)}")
+                    Problem(
+                        path,
+                        where,
+                        f"{Level.from_letter(letter).label} references must be numbered 1, 2, 3...; "
+                        f"found {sorted(found)}",
+                    )
                 )
     return problems

@@ -16,12 +16,13 @@ from pydantic import BaseModel, ValidationError
 
 from nesds_desktop.catalogue.checks import check_release_content
 from nesds_desktop.catalogue.hashing import content_hash
+from nesds_desktop.catalogue.layout import RELEASE_FILE, find_release_folders, is_release_folder
 from nesds_desktop.catalogue.problems import CatalogueError, Problem
 from nesds_desktop.catalogue.schema import ReleaseFile, StandardFile
 from nesds_desktop.domain.catalogue import Criterion, Release, ReleaseInfo, Section, Standard
 
-RELEASE_FILE = "release.json"
 M = TypeVar("M", bound=BaseModel)
+__all__ = ["RELEASE_FILE", "ReleaseRead", "find_release_folders", "is_release_folder", "load_release", "read_release"]
 
 
 @dataclass
@@ -48,17 +49,6 @@ class ReleaseRead:
         return release_to_domain(self.release_file, self.standard_files, source)
 
 
-def is_release_folder(path: Path) -> bool:
-    return (path / RELEASE_FILE).is_file()
-
-
-def find_release_folders(root: Path) -> list[Path]:
-    """Release folders directly under ``root`` (or ``root`` itself), sorted by name."""
-    if is_release_folder(root):
-        return [root]
-    return sorted(p for p in root.iterdir() if p.is_dir() and is_release_folder(p))
-
-
 def read_release(folder: Path) -> ReleaseRead:
     result = ReleaseRead(folder)
     release_path = folder / RELEASE_FILE
@@ -77,7 +67,9 @@ def read_release(folder: Path) -> ReleaseRead:
             continue
         if standard.code != code:
             result.problems.append(
-                Problem(path, "code", f"file is named for {code} but its code is {standard.code}", _line_of(path, '"code"'))
+                Problem(
+                    path, "code", f"file is named for {code} but its code is {standard.code}", _line_of(path, '"code"')
+                )
             )
         result.standard_files.append(standard)
     for stray in sorted(folder.glob("*.json")):

@@ -19,7 +19,9 @@ FORMAT_VERSION = 1
 
 STANDARD_CODE_PATTERN = r"^[A-Z]{2,4}$"
 # ICT-3-P2: standard code, section number, level letter, number within level.
-REFERENCE_PATTERN = re.compile(r"^(?P<code>[A-Z]{2,4})-(?P<section>[1-9][0-9]?)-(?P<letter>[MPE])(?P<number>[1-9][0-9]?)$")
+REFERENCE_PATTERN = re.compile(
+    r"^(?P<code>[A-Z]{2,4})-(?P<section>[1-9][0-9]?)-(?P<letter>[MPE])(?P<number>[1-9][0-9]?)$"
+)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 

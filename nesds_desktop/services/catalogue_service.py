@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nesds_desktop.catalogue.bundled import bundled_standards_root
-from nesds_desktop.catalogue.check import check_path
-from nesds_desktop.catalogue.loader import RELEASE_FILE, find_release_folders, read_release
+from nesds_desktop.catalogue.layout import RELEASE_FILE, find_release_folders
 from nesds_desktop.catalogue.problems import Problem
 from nesds_desktop.domain.catalogue import Release, ReleaseSummary
 from nesds_desktop.storage import catalogue_repository
@@ -33,6 +32,8 @@ def load_bundled_releases(store: Store, root: Path | None = None) -> BundledLoad
         if release_id in present:
             report.already_present.append(release_id)
             continue
+        from nesds_desktop.catalogue.loader import read_release  # pydantic: only when a release is new
+
         result = read_release(folder)
         if not result.ok:
             report.problems.extend(result.problems)
@@ -65,4 +66,6 @@ def get_release(store: Store, release_id: str) -> Release:
 
 
 def check_catalogue(path: Path | None = None) -> tuple[list[Problem], list[str]]:
+    from nesds_desktop.catalogue.check import check_path
+
     return check_path(path or bundled_standards_root())

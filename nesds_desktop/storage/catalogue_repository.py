@@ -44,7 +44,7 @@ def add_release(session: Session, release: Release) -> None:
         provenance=info.provenance,
         supersedes=info.supersedes,
         content_hash=info.content_hash,
-        loaded_at=datetime.now(UTC).replace(tzinfo=None),
+        loaded_at=datetime.now(UTC),
         source=info.source,
     )
     session.add(row)
@@ -101,12 +101,13 @@ def _info(row: CatalogueRelease) -> ReleaseInfo:
 
 def list_releases(session: Session) -> list[ReleaseSummary]:
     """Every release, oldest first, with criterion counts per standard and level."""
-    releases = session.exec(select(CatalogueRelease).order_by(col(CatalogueRelease.published), col(CatalogueRelease.release_id))).all()
+    releases = session.exec(
+        select(CatalogueRelease).order_by(col(CatalogueRelease.published), col(CatalogueRelease.release_id))
+    ).all()
     count_rows = session.exec(
-        select(CatalogueStandard.id, CatalogueCriterion.level, func.count())
-        .join(CatalogueSection, col(CatalogueSection.standard_pk) == col(CatalogueStandard.id))
+        select(CatalogueSection.standard_pk, CatalogueCriterion.level, func.count())
         .join(CatalogueCriterion, col(CatalogueCriterion.section_pk) == col(CatalogueSection.id))
-        .group_by(col(CatalogueStandard.id), col(CatalogueCriterion.level))
+        .group_by(col(CatalogueSection.standard_pk), col(CatalogueCriterion.level))
     ).all()
     counts: dict[int, dict[Level, int]] = defaultdict(lambda: dict.fromkeys(Level, 0))
     for standard_pk, level, count in count_rows:
@@ -130,11 +131,15 @@ def get_release(session: Session, release_id: str) -> Release:
     if row is None or row.id is None:
         raise KeyError(release_id)
     standards = session.exec(
-        select(CatalogueStandard).where(CatalogueStandard.release_pk == row.id).order_by(col(CatalogueStandard.position))
+        select(CatalogueStandard)
+        .where(CatalogueStandard.release_pk == row.id)
+        .order_by(col(CatalogueStandard.position))
     ).all()
     standard_ids = [s.id for s in standards]
     sections = session.exec(
-        select(CatalogueSection).where(col(CatalogueSection.standard_pk).in_(standard_ids)).order_by(col(CatalogueSection.number))
+        select(CatalogueSection)
+        .where(col(CatalogueSection.standard_pk).in_(standard_ids))
+        .order_by(col(CatalogueSection.number))
     ).all()
     section_ids = [s.id for s in sections]
     criteria = session.exec(
@@ -155,6 +160,7 @@ def get_release(session: Session, release_id: str) -> Release:
     return Release(
         _info(row),
         tuple(
-            Standard(s.code, s.title, s.summary, s.maintainer, tuple(sections_by_standard[s.id or 0])) for s in standards
+            Standard(s.code, s.title, s.summary, s.maintainer, tuple(sections_by_standard[s.id or 0]))
+            for s in standards
         ),
     )

@@ -25,8 +25,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    inspect,
     insert,
+    inspect,
     select,
     text,
 )
@@ -66,7 +66,9 @@ def _schema_1_catalogue(connection: Connection) -> None:
         "catalogue_standard",
         metadata,
         Column("id", Integer, primary_key=True),
-        Column("release_pk", Integer, ForeignKey("catalogue_release.id", ondelete="CASCADE"), nullable=False, index=True),
+        Column(
+            "release_pk", Integer, ForeignKey("catalogue_release.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         Column("position", Integer, nullable=False),
         Column("code", String(10), nullable=False),
         Column("title", String(200), nullable=False),
@@ -78,7 +80,9 @@ def _schema_1_catalogue(connection: Connection) -> None:
         "catalogue_section",
         metadata,
         Column("id", Integer, primary_key=True),
-        Column("standard_pk", Integer, ForeignKey("catalogue_standard.id", ondelete="CASCADE"), nullable=False, index=True),
+        Column(
+            "standard_pk", Integer, ForeignKey("catalogue_standard.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         Column("number", Integer, nullable=False),
         Column("title", String(200), nullable=False),
         Column("summary", Text, nullable=False),
@@ -88,7 +92,9 @@ def _schema_1_catalogue(connection: Connection) -> None:
         "catalogue_criterion",
         metadata,
         Column("id", Integer, primary_key=True),
-        Column("section_pk", Integer, ForeignKey("catalogue_section.id", ondelete="CASCADE"), nullable=False, index=True),
+        Column(
+            "section_pk", Integer, ForeignKey("catalogue_section.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         Column("position", Integer, nullable=False),
         Column("ref", String(20), nullable=False),
         Column("level", String(20), nullable=False),
@@ -149,7 +155,9 @@ def _record(connection: Connection, migration: Migration) -> None:
     table = Table("schema_migration", MetaData(), autoload_with=connection)
     connection.execute(
         insert(table).values(
-            version=migration.version, description=migration.description, applied_at=datetime.now(UTC).replace(tzinfo=None)
+            version=migration.version,
+            description=migration.description,
+            applied_at=datetime.now(UTC).replace(tzinfo=None),
         )
     )
     assert connection.execute(select(func.max(table.c.version))).scalar() == migration.version

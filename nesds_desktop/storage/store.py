@@ -67,7 +67,8 @@ def open_store(data_dir: Path) -> Store:
                 raise StoreError(
                     path,
                     f"this store was written by a newer version of NeSDS Workbook (schema {version}; this version "
-                    f"understands up to {LATEST_VERSION}). Please update NeSDS Workbook, or choose another data folder.",
+                    f"understands up to {LATEST_VERSION}). Please update NeSDS Workbook, "
+                    "or choose another data folder.",
                 )
             backup = _backup(path, data_dir, version) if had_content and version < LATEST_VERSION else None
             migrate(connection)
@@ -79,7 +80,9 @@ def open_store(data_dir: Path) -> Store:
     except DatabaseError as exc:
         engine.dispose()
         raise StoreError(
-            path, f"the store is damaged ({exc.orig}). Open a backup from the '{BACKUP_FOLDER_NAME}' folder or choose another data folder."
+            path,
+            f"the store is damaged ({exc.orig}). Open a backup from the '{BACKUP_FOLDER_NAME}' folder "
+            "or choose another data folder.",
         ) from exc
     except StoreError:
         engine.dispose()

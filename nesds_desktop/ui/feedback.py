@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
@@ -19,3 +21,19 @@ class Feedback:
 
     def information(self, title: str, text: str) -> None:
         QMessageBox.information(self.parent, title, text)
+
+
+class ConsoleFeedback(Feedback):
+    """For unattended runs (smoke checks, benchmarks): messages go to standard error, never block."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    def error(self, title: str, text: str) -> None:
+        print(f"error: {title}: {text}", file=sys.stderr)
+
+    def warning(self, title: str, text: str) -> None:
+        print(f"warning: {title}: {text}", file=sys.stderr)
+
+    def information(self, title: str, text: str) -> None:
+        print(f"{title}: {text}", file=sys.stderr)

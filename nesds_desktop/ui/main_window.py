@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
 
 from nesds_desktop._version import APP_NAME
 from nesds_desktop.domain.catalogue import ReleaseSummary
-from nesds_desktop.ui.dialogs.about_dialog import AboutDialog
 from nesds_desktop.ui.feedback import Feedback
-from nesds_desktop.ui.views.catalogue_browser import CatalogueBrowser, ReleaseLoader
+from nesds_desktop.ui.views.catalogue_browser import CatalogueBrowser, ReleaseLoader, plural
+
+if TYPE_CHECKING:
+    from nesds_desktop.ui.dialogs.about_dialog import AboutDialog
 
 
 class MainWindow(QMainWindow):
@@ -32,7 +35,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
 
@@ -78,8 +81,8 @@ class MainWindow(QMainWindow):
             return
         criteria = sum(1 for s in release.standards for _ in s.criteria())
         self.status_label.setText(
-            f"{release.info.title} {release.info.version}: {len(release.standards)} standards, "
-            f"{criteria} criteria · data folder {self.data_dir}"
+            f"{release.info.title} {release.info.version}: {plural(len(release.standards), 'standard')}, "
+            f"{plural(criteria, 'criterion', 'criteria')} · data folder {self.data_dir}"
         )
 
     def _focus_filter(self) -> None:
@@ -87,6 +90,8 @@ class MainWindow(QMainWindow):
         self.browser.filter_edit.selectAll()
 
     def show_about(self) -> AboutDialog:
+        from nesds_desktop.ui.dialogs.about_dialog import AboutDialog  # rarely opened: not worth its start-up cost
+
         dialog = AboutDialog(self.data_dir, self._releases, self)
         dialog.open()
         return dialog

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from nesds_desktop._version import APP_NAME, __version__
 from nesds_desktop.domain.catalogue import ReleaseSummary
+from nesds_desktop.ui.views.catalogue_browser import plural
 
 
 def about_html(data_dir: Path | None, releases: list[ReleaseSummary]) -> str:
@@ -20,7 +21,8 @@ def about_html(data_dir: Path | None, releases: list[ReleaseSummary]) -> str:
         info = summary.info
         release_parts.append(
             f"<h3>{escape(info.title)} {escape(info.version)} ({escape(info.release_id)})</h3>"
-            f"<p>Published {info.published:%d %B %Y}; {len(summary.standards)} standards, {summary.total} criteria; "
+            f"<p>Published {info.published:%d %B %Y}; {plural(len(summary.standards), 'standard')}, "
+            f"{plural(summary.total, 'criterion', 'criteria')}; "
             f"source: {escape(info.source)}.</p><p>{escape(info.provenance)}</p>"
         )
     catalogue = "".join(release_parts) or "<p>The catalogue is still loading.</p>"

@@ -27,6 +27,10 @@ from nesds_desktop.ui.views.catalogue_details import criterion_html, release_htm
 ReleaseLoader = Callable[[str], Release]
 
 
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
 class CatalogueFilterProxy(QSortFilterProxyModel):
     """Keeps criteria whose text contains every typed word and, optionally, one level."""
 
@@ -83,7 +87,7 @@ class CatalogueBrowser(QWidget):
         self.level_combo = QComboBox()
         self.level_combo.addItem("All levels", None)
         for level in Level:
-            self.level_combo.addItem(level.label, level)
+            self.level_combo.addItem(level.label, level.value)  # Qt turns a str enum into plain str
         self.level_combo.setAccessibleName("Level shown")
         level_label = QLabel("&Level:")
         level_label.setBuddy(self.level_combo)
@@ -133,7 +137,11 @@ class CatalogueBrowser(QWidget):
 
     # -- feeding --------------------------------------------------------------------------
     def set_catalogue(self, summaries: list[ReleaseSummary], load_release: ReleaseLoader) -> None:
-        """Show the releases in the store, newest first, and open the newest."""
+        """List the releases in the store, newest first, and open the fullest one.
+
+        A revision release may hold only the standards its maintainer revised, so the
+        release opened first is the one with most standards (the newest among equals).
+        """
         self._load_release = load_release
         self._summaries = sorted(summaries, key=lambda s: (s.info.published, s.info.release_id), reverse=True)
         self.release_combo.blockSignals(True)
@@ -141,13 +149,15 @@ class CatalogueBrowser(QWidget):
         for summary in self._summaries:
             info = summary.info
             self.release_combo.addItem(
-                f"{info.title} {info.version} ({len(summary.standards)} standards, {summary.total} criteria)",
+                f"{info.title} {info.version} ({plural(len(summary.standards), 'standard')}, "
+                f"{plural(summary.total, 'criterion', 'criteria')})",
                 info.release_id,
             )
         self.release_combo.blockSignals(False)
         if self._summaries:
-            self.release_combo.setCurrentIndex(0)
-            self._on_release_chosen(0)
+            fullest = max(range(len(self._summaries)), key=lambda row: (len(self._summaries[row].standards), -row))
+            self.release_combo.setCurrentIndex(fullest)
+            self._on_release_chosen(fullest)
         else:
             self.model.set_release(None)
             self.details.setHtml("<p>No catalogue release is in the store.</p>")
@@ -167,8 +177,9 @@ class CatalogueBrowser(QWidget):
         self.releaseChanged.emit(release_id)
 
     def _apply_filter(self) -> None:
-        level = self.level_combo.currentData()
-        self.proxy.set_filter(self.filter_edit.text(), level if isinstance(level, Level) else None)
+        value = self.level_combo.currentData()
+        level = Level(value) if isinstance(value, str) else None
+        self.proxy.set_filter(self.filter_edit.text(), level)
         if self.filter_edit.text().strip() or level is not None:
             self.tree.expandAll()
 

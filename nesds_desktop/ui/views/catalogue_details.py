@@ -23,7 +23,8 @@ def criterion_html(criterion: Criterion, section: Section | None = None, standar
     if standard is not None and section is not None:
         where = f"<p style='color:#444'>{escape(standard.title)} › {section.number}. {escape(section.title)}</p>"
     return (
-        f"{where}<h2>{escape(criterion.ref)} <span style='font-weight:normal'>· {criterion.level.label} level</span></h2>"
+        f"{where}<h2>{escape(criterion.ref)} "
+        f"<span style='font-weight:normal'>· {criterion.level.label} level</span></h2>"
         f"<p style='font-size:large'><b>{escape(criterion.statement)}</b></p>"
         f"<h3>Guidance</h3><p>{escape(criterion.guidance)}</p>"
         f"<h3>Examples of evidence</h3>{_list(criterion.evidence)}"

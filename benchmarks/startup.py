@@ -1,0 +1,55 @@
+"""Time from process start to main window shown: NeSDS Workbook beside a bare PySide6 window."""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+_STAMP = re.compile(r"^(window shown|catalogue ready) at ([0-9.]+)$", re.MULTILINE)
+
+
+def _run(command: list[str]) -> dict[str, float]:
+    environment = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    started = time.time()
+    result = subprocess.run(command, capture_output=True, text=True, env=environment, check=True, timeout=120)
+    stamps = {name: (float(value) - started) * 1000 for name, value in _STAMP.findall(result.stdout)}
+    if "window shown" not in stamps:
+        raise RuntimeError(f"no timing printed by {command}: {result.stdout!r} {result.stderr!r}")
+    return stamps
+
+
+def measure(runs: int = 9) -> list[str]:
+    data_dir = Path(tempfile.mkdtemp(prefix="nesds-bench-"))
+    # Both started as a Python script: the app through its installed entry point.
+    app = [str(Path(sys.executable).with_name("nesds-desktop")), "--data-dir", str(data_dir), "--smoke"]
+    bare = [sys.executable, str(HERE / "bare_window.py")]
+    first = _run(app)  # creates the store and loads the bundled catalogue
+    _run(bare)  # warm the file cache for both before timing
+    bare_times, app_times, ready_times = [], [], []
+    for _ in range(runs):  # interleaved so that machine load affects both alike
+        bare_times.append(_run(bare)["window shown"])
+        stamps = _run(app)
+        app_times.append(stamps["window shown"])
+        ready_times.append(stamps["catalogue ready"])
+    bare_median, app_median = statistics.median(bare_times), statistics.median(app_times)
+    ratio = app_median / bare_median
+    return [
+        f"startup (offscreen, median of {runs} interleaved runs, ms from process start):",
+        f"  bare PySide6 window shown          {bare_median:8.1f}",
+        f"  NeSDS Workbook window shown        {app_median:8.1f}   ratio {ratio:.2f}x (goal <= 1.50x)"
+        + ("  OK" if ratio <= 1.5 else "  OVER GOAL"),
+        f"  NeSDS Workbook catalogue ready     {statistics.median(ready_times):8.1f}   (store open, tree filled)",
+        f"  first start (empty data folder): window {first['window shown']:.1f}, "
+        f"catalogue loaded into new store {first['catalogue ready']:.1f}",
+    ]
+
+
+if __name__ == "__main__":
+    print("\n".join(measure()))
