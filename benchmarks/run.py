@@ -8,6 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import level_rule
 import startup
 
 
@@ -15,8 +16,9 @@ def main() -> int:
     print(
         f"machine: {platform.machine()}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
     )
-    for line in startup.measure():
-        print(line)
+    for measure in (startup.measure, level_rule.measure):
+        for line in measure():
+            print(line, flush=True)
     return 0
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Connection,
     Date,
@@ -120,9 +121,113 @@ def _schema_2_release_source_and_preferences(connection: Connection) -> None:
     metadata.create_all(connection)
 
 
+def _schema_3_assessments(connection: Connection) -> None:
+    metadata = MetaData()
+    Table("catalogue_release", metadata, Column("id", Integer, primary_key=True))
+    Table(
+        "authority",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("uid", String(36), nullable=False, unique=True),
+        Column("name", String(200), nullable=False, index=True),
+        Column("type", String(40), nullable=False),
+        Column("region", String(40), nullable=False),
+        Column("gss_code", String(9), unique=True),
+    )
+    Table(
+        "assessment",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("uid", String(36), nullable=False, unique=True),
+        Column("authority_pk", Integer, ForeignKey("authority.id", ondelete="RESTRICT"), nullable=False, index=True),
+        Column(
+            "release_pk", Integer, ForeignKey("catalogue_release.id", ondelete="RESTRICT"), nullable=False, index=True
+        ),
+        Column("standard_code", String(10), nullable=False),
+        Column("round_label", String(7), nullable=False, index=True),
+        Column("facilitator", String(200), nullable=False),
+        Column("participants", Text, nullable=False),
+        Column("workshop_start", Date),
+        Column("workshop_end", Date),
+        Column("state", String(20), nullable=False),
+        Column("level_label", String(40), nullable=False),
+        Column("answered", Integer, nullable=False),
+        Column("total", Integer, nullable=False),
+        Column("created_at", DateTime, nullable=False),
+        Column("updated_at", DateTime, nullable=False),
+    )
+
+    def item_columns() -> list[Column[object]]:
+        return [
+            Column("id", Integer, primary_key=True),
+            Column("uid", String(36), nullable=False, unique=True),
+            Column(
+                "assessment_pk", Integer, ForeignKey("assessment.id", ondelete="CASCADE"), nullable=False, index=True
+            ),
+        ]
+
+    def stamp_columns() -> list[Column[object]]:
+        return [
+            Column("changed_by", String(200), nullable=False),
+            Column("changed_at", DateTime, nullable=False),
+            Column("revision", Integer, nullable=False),
+        ]
+
+    Table(
+        "judgement",
+        metadata,
+        *item_columns(),
+        Column("criterion_ref", String(20), nullable=False),
+        Column("value", String(20), nullable=False),
+        Column("notes", Text, nullable=False),
+        Column("to_confirm", Boolean, nullable=False),
+        *stamp_columns(),
+        UniqueConstraint("assessment_pk", "criterion_ref"),
+    )
+    Table(
+        "evidence_reference",
+        metadata,
+        *item_columns(),
+        Column("criterion_ref", String(20), nullable=False),
+        Column("position", Integer, nullable=False),
+        Column("title", Text, nullable=False),
+        Column("location", Text, nullable=False),
+        *stamp_columns(),
+    )
+    Table(
+        "assessment_action",
+        metadata,
+        *item_columns(),
+        Column("criterion_ref", String(20)),
+        Column("position", Integer, nullable=False),
+        Column("description", Text, nullable=False),
+        Column("owner", String(200), nullable=False),
+        Column("due", Date),
+        Column("priority", String(20), nullable=False),
+        Column("state", String(20), nullable=False),
+        Column("saving_cashable_pence", Integer, nullable=False),
+        Column("saving_non_cashable_pence", Integer, nullable=False),
+        *stamp_columns(),
+    )
+    Table(
+        "change_log",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("assessment_pk", Integer, ForeignKey("assessment.id", ondelete="CASCADE"), nullable=False, index=True),
+        Column("item_kind", String(20), nullable=False),
+        Column("item_uid", String(36), nullable=False, index=True),
+        Column("revision", Integer, nullable=False),
+        Column("author", String(200), nullable=False),
+        Column("changed_at", DateTime, nullable=False),
+        Column("content", JSON),
+    )
+    metadata.create_all(connection, tables=[t for name, t in metadata.tables.items() if name != "catalogue_release"])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "catalogue releases, standards, sections and criteria", _schema_1_catalogue),
     Migration(2, "release source and user preferences", _schema_2_release_source_and_preferences),
+    Migration(3, "authorities, assessments, judgements, evidence, actions and their history", _schema_3_assessments),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -79,3 +79,104 @@ class CatalogueCriterion(SQLModel, table=True):
     guidance: str = Field(sa_column=Column(Text, nullable=False))
     evidence: list[str] = Field(sa_column=Column(JSON, nullable=False))
     signposts: list[str] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class AuthorityRow(SQLModel, table=True):
+    __tablename__ = "authority"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(max_length=36, unique=True)
+    name: str = Field(max_length=200, index=True)
+    type: str = Field(max_length=40)
+    region: str = Field(max_length=40)
+    gss_code: str | None = Field(default=None, max_length=9, unique=True)
+
+
+class AssessmentRow(SQLModel, table=True):
+    __tablename__ = "assessment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(max_length=36, unique=True)
+    authority_pk: int = Field(foreign_key="authority.id", index=True, ondelete="RESTRICT")
+    release_pk: int = Field(foreign_key="catalogue_release.id", index=True, ondelete="RESTRICT")
+    standard_code: str = Field(max_length=10)
+    round_label: str = Field(max_length=7, index=True)
+    facilitator: str = Field(default="", max_length=200)
+    participants: str = Field(default="", sa_column=Column(Text, nullable=False))
+    workshop_start: date | None = None
+    workshop_end: date | None = None
+    state: str = Field(default="draft", max_length=20)
+    # Kept up to date with every judgement, so lists and comparisons need not recompute.
+    level_label: str = Field(default="No level", max_length=40)
+    answered: int = 0
+    total: int = 0
+    created_at: datetime
+    updated_at: datetime
+
+
+class JudgementRow(SQLModel, table=True):
+    __tablename__ = "judgement"
+    __table_args__ = (UniqueConstraint("assessment_pk", "criterion_ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(max_length=36, unique=True)
+    assessment_pk: int = Field(foreign_key="assessment.id", index=True, ondelete="CASCADE")
+    criterion_ref: str = Field(max_length=20)
+    value: str = Field(default="not_yet_assessed", max_length=20)
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False))
+    to_confirm: bool = False
+    changed_by: str = Field(default="", max_length=200)
+    changed_at: datetime
+    revision: int = 1
+
+
+class EvidenceRow(SQLModel, table=True):
+    __tablename__ = "evidence_reference"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(max_length=36, unique=True)
+    assessment_pk: int = Field(foreign_key="assessment.id", index=True, ondelete="CASCADE")
+    criterion_ref: str = Field(max_length=20)
+    position: int = 0
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    location: str = Field(default="", sa_column=Column(Text, nullable=False))
+    changed_by: str = Field(default="", max_length=200)
+    changed_at: datetime
+    revision: int = 1
+
+
+class ActionRow(SQLModel, table=True):
+    __tablename__ = "assessment_action"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(max_length=36, unique=True)
+    assessment_pk: int = Field(foreign_key="assessment.id", index=True, ondelete="CASCADE")
+    criterion_ref: str | None = Field(default=None, max_length=20)
+    position: int = 0
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    owner: str = Field(default="", max_length=200)
+    due: date | None = None
+    priority: str = Field(default="medium", max_length=20)
+    state: str = Field(default="not_started", max_length=20)
+    # Whole pence: exact, and the same in every SQL dialect.
+    saving_cashable_pence: int = 0
+    saving_non_cashable_pence: int = 0
+    changed_by: str = Field(default="", max_length=200)
+    changed_at: datetime
+    revision: int = 1
+
+
+class ChangeRow(SQLModel, table=True):
+    """Every committed edit, newest last: the revision history a three-way merge needs."""
+
+    __tablename__ = "change_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_pk: int = Field(foreign_key="assessment.id", index=True, ondelete="CASCADE")
+    item_kind: str = Field(max_length=20)
+    item_uid: str = Field(max_length=36, index=True)
+    revision: int
+    author: str = Field(default="", max_length=200)
+    changed_at: datetime
+    # The item as it stood after the change; null when the change deleted it.
+    content: dict[str, object] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

@@ -67,6 +67,9 @@ class MainWindow(QMainWindow):
         self._releases = releases
         self.browser.set_catalogue(releases, load_release)
         self.browser.tree.setFocus()
+        if self.browser.proxy.rowCount() and not self.browser.tree.currentIndex().isValid():
+            # A visible current item, so keyboard users see where focus is from the start.
+            self.browser.tree.setCurrentIndex(self.browser.proxy.index(0, 0))
         if not releases:
             self.status_label.setText(f"No catalogue release in the store · data folder {data_dir}")
 
