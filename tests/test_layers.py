@@ -1,7 +1,7 @@
 """The layer rule, enforced: ui -> services -> storage|returns|reports|exchange|catalogue -> domain.
 
-``app`` (the composition root) and ``cli`` may import anything; nothing imports them or ``ui``
-except ``app``.  Siblings of the middle layer import only ``domain``.
+``app`` is the composition root; ``cli`` builds the parser from the command groups in
+``commands`` (headless, over ``services``).  Nothing imports ``app`` or ``ui`` except ``app``.  Siblings of the middle layer import only ``domain``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ ALLOWED: dict[str, set[str]] = {
     **{layer: {layer, "domain"} for layer in MIDDLE},
     "services": {"services", "domain", *MIDDLE},
     "ui": {"ui", "services", "domain"},
-    "cli": {"cli", "services", "domain"},
-    "app": {"app", "cli", "ui", "services", "domain", *MIDDLE},
+    "cli": {"cli", "commands", "services", "domain"},
+    "commands": {"commands", "services", "domain"},
+    "app": {"app", "cli", "commands", "ui", "services", "domain", *MIDDLE},
     "__main__": {"app"},
     "__init__": set(),
 }
