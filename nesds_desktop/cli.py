@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -49,7 +50,45 @@ def build_parser() -> argparse.ArgumentParser:
         "list", help="list the releases in the store, with criterion counts per level"
     )
     listing.set_defaults(handler=_catalogue_list)
+    _add_catalogue_transfer_commands(catalogue_commands)
     return parser
+
+
+def _add_catalogue_transfer_commands(catalogue_commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    importing = catalogue_commands.add_parser(
+        "import",
+        help="turn a maintaining body's workbook (.xlsx, .xls, .ods) into a release folder; "
+        "exit 1 if any row could not be used or nothing was written",
+    )
+    importing.add_argument("file", type=Path, help="the workbook to import")
+    importing.add_argument("--release", required=True, metavar="NAME", help="release id, e.g. nesds-2007.1")
+    importing.add_argument("-o", "--output", required=True, type=Path, metavar="DIR",
+                           help="catalogue folder; the release is written to DIR/NAME, which must not exist")
+    importing.add_argument("--title", help="release title (default: from the workbook's Release sheet)")
+    importing.add_argument("--version", dest="release_version", metavar="VERSION",
+                           help="release version (default: from the workbook's Release sheet)")
+    importing.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD",
+                           help="publication date (default: from the workbook, else today)")
+    importing.add_argument("--provenance", metavar="TEXT",
+                           help="where the text comes from (default: from the workbook, else "
+                           "'Imported from FILE on DATE')")
+    importing.add_argument("--supersedes", metavar="RELEASE", help="id of the release this one replaces")
+    importing.set_defaults(handler=_catalogue_import)
+    exporting = catalogue_commands.add_parser(
+        "export", help="write a release folder to a new workbook (.xlsx) that can be edited and imported back"
+    )
+    exporting.add_argument("release_dir", type=Path, metavar="RELEASE_DIR",
+                           help="release folder (holding release.json)")
+    exporting.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.xlsx",
+                           help="the workbook to create (an existing file is not replaced)")
+    exporting.set_defaults(handler=_catalogue_export)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
 def run_command(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -97,6 +136,56 @@ def _catalogue_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     finally:
         store.close()
     return EXIT_PROBLEMS if report.problems else EXIT_OK
+
+
+def _catalogue_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from nesds_desktop.services import catalogue_transfer as transfer
+
+    options = transfer.ReleaseOptions(
+        release_id=args.release,
+        title=args.title,
+        version=args.release_version,
+        published=args.published,
+        provenance=args.provenance,
+        supersedes=args.supersedes,
+    )
+    try:
+        outcome = transfer.import_catalogue_workbook(args.file, args.output, options)
+    except transfer.CatalogueTransferError as exc:
+        print(f"error: {exc}", file=err)
+        return EXIT_PROBLEMS
+    imported = outcome.imported
+    for note in imported.notes:
+        print(f"note: {args.file}: {note}", file=err)
+    for row in imported.unusable_rows:
+        print(f"warning: {args.file}: {row}", file=err)
+    for problem in imported.problems:
+        print(f"error: {args.file}: {problem}", file=err)
+    if outcome.folder is None:
+        print(f"{len(imported.problems)} problem(s) found; nothing was written", file=err)
+        return EXIT_PROBLEMS
+    print(f"release {args.release} written to {outcome.folder}: {len(imported.standards)} standards, "
+          f"{imported.criteria_count} criteria, {imported.content_hash}", file=out)
+    if imported.unusable_rows:
+        print(f"{len(imported.unusable_rows)} row(s) could not be used and were left out (see the warnings above)",
+              file=err)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _catalogue_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from nesds_desktop.services import catalogue_transfer as transfer
+
+    try:
+        outcome = transfer.export_catalogue_workbook(args.release_dir, args.output)
+    except transfer.CatalogueTransferError as exc:
+        print(f"error: {exc}", file=err)
+        for problem in exc.details:
+            print(f"error: {problem}", file=err)
+        return EXIT_PROBLEMS
+    print(f"release {outcome.release_id} exported to {outcome.target}: {outcome.standards} standards, "
+          f"{outcome.criteria} criteria, {outcome.content_hash}", file=out)
+    return EXIT_OK
 
 
 def _open_store(args: argparse.Namespace, err: TextIO) -> Store | None:

@@ -1,7 +1,8 @@
 """The layer rule, enforced: ui -> services -> storage|returns|reports|exchange|catalogue -> domain.
 
 ``app`` is the composition root; ``cli`` builds the parser from the command groups in
-``commands`` (headless, over ``services``).  Nothing imports ``app`` or ``ui`` except ``app``.  Siblings of the middle layer import only ``domain``.
+``commands`` (headless, over ``services``).  Nothing imports ``app`` or ``ui`` except ``app``.
+Siblings of the middle layer import only ``domain``.
 """
 
 from __future__ import annotations
