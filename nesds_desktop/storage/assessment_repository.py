@@ -8,14 +8,14 @@ Callers own the transaction: each service call commits once.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, update
-from sqlmodel import Session, col, select
+from sqlalchemy import Table, delete, func, insert, update
+from sqlmodel import Session, SQLModel, col, select
 
 from nesds_desktop.domain.assessments import (
     Action,
@@ -580,3 +580,216 @@ def workshop_dates(start: date | None, end: date | None) -> tuple[date | None, d
     if start and end and end < start:
         return end, start
     return start, end
+
+
+# -- bulk writing (demonstration data, imports of many assessments) ---------------------------
+
+
+@dataclass(frozen=True)
+class NewAnswer:
+    """A criterion's answer to be written in bulk; ``answer.changed_at`` must be given."""
+
+    uid: str
+    answer: CriterionAnswer
+
+
+@dataclass(frozen=True)
+class NewEvidence:
+    uid: str
+    criterion_ref: str
+    reference: EvidenceReference
+    changed_by: str
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class NewAction:
+    uid: str
+    action: Action
+    changed_by: str
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class NewAssessment:
+    """A whole assessment written at once, its identities and stamps chosen by the caller.
+
+    ``level_label``, ``answered`` and ``total`` are cached on the assessment row as
+    :func:`record_level` would cache them: the caller works them out with the level rule.
+    """
+
+    uid: str
+    details: AssessmentDetails
+    level_label: str
+    answered: int
+    total: int
+    created_at: datetime
+    updated_at: datetime
+    answers: tuple[NewAnswer, ...] = ()
+    evidence: tuple[NewEvidence, ...] = ()
+    actions: tuple[NewAction, ...] = ()
+
+
+def add_assessments_bulk(session: Session, assessments: Sequence[NewAssessment]) -> list[int]:
+    """Write whole assessments, their items and each item's first history row; returns the new ids.
+
+    Every item is left exactly as one edit through :func:`save_answer`, :func:`add_evidence`
+    or :func:`add_action` would leave it (revision 1 and one ``change_log`` row), but rows go
+    in through one executemany per table (SQLAlchemy Core, no ORM objects), which is what
+    makes hundreds of thousands of judgements quick to write.  Evidence takes its position
+    in the order given per criterion, actions in the order given.  The caller owns the
+    transaction.
+    """
+    if not assessments:
+        return []
+    release_pks: dict[str, int] = {}
+    assessment_rows: list[dict[str, Any]] = []
+    for new in assessments:
+        details = new.details
+        if details.release_id not in release_pks:
+            release_pks[details.release_id] = release_pk(session, details.release_id)
+        assessment_rows.append(
+            {
+                "uid": new.uid,
+                "authority_pk": details.authority_id,
+                "release_pk": release_pks[details.release_id],
+                "standard_code": details.standard_code,
+                "round_label": details.round.label,
+                "facilitator": details.facilitator.strip(),
+                "participants": details.participants.strip(),
+                "workshop_start": details.workshop_start,
+                "workshop_end": details.workshop_end,
+                "state": details.state.value,
+                "level_label": new.level_label,
+                "answered": new.answered,
+                "total": new.total,
+                "created_at": new.created_at,
+                "updated_at": new.updated_at,
+            }
+        )
+    assessment_table = _core_table(AssessmentRow)
+    ids = [
+        int(pk)
+        for pk in session.execute(
+            insert(assessment_table).returning(assessment_table.c.id, sort_by_parameter_order=True), assessment_rows
+        ).scalars()
+    ]
+    judgements: list[dict[str, Any]] = []
+    evidence_rows: list[dict[str, Any]] = []
+    action_rows: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    for assessment_id, new in zip(ids, assessments, strict=True):
+        for item in new.answers:
+            answer = item.answer
+            if answer.changed_at is None:
+                raise ValueError(f"answer {answer.ref} of assessment {new.uid} has no time of change")
+            judgements.append(
+                {
+                    "uid": item.uid,
+                    "assessment_pk": assessment_id,
+                    "criterion_ref": answer.ref,
+                    "value": answer.judgement.value,
+                    "notes": answer.notes,
+                    "to_confirm": answer.to_confirm,
+                    "changed_by": answer.changed_by,
+                    "changed_at": answer.changed_at,
+                    "revision": 1,
+                }
+            )
+            content: dict[str, object] = {
+                "ref": answer.ref,
+                "judgement": answer.judgement.value,
+                "notes": answer.notes,
+                "to_confirm": answer.to_confirm,
+            }
+            changes.append(
+                _bulk_change(assessment_id, KIND_JUDGEMENT, item.uid, answer.changed_by, answer.changed_at, content)
+            )
+        positions: dict[str, int] = {}
+        for evidence_item in new.evidence:
+            ref, reference = evidence_item.criterion_ref, evidence_item.reference
+            position = positions.get(ref, 0)
+            positions[ref] = position + 1
+            evidence_rows.append(
+                {
+                    "uid": evidence_item.uid,
+                    "assessment_pk": assessment_id,
+                    "criterion_ref": ref,
+                    "position": position,
+                    "title": reference.title,
+                    "location": reference.location,
+                    "changed_by": evidence_item.changed_by,
+                    "changed_at": evidence_item.changed_at,
+                    "revision": 1,
+                }
+            )
+            content = {"ref": ref, "title": reference.title, "location": reference.location}
+            changes.append(
+                _bulk_change(
+                    assessment_id, KIND_EVIDENCE, evidence_item.uid, evidence_item.changed_by,
+                    evidence_item.changed_at, content,
+                )
+            )  # fmt: skip
+        for position, action_item in enumerate(new.actions):
+            action = action_item.action
+            content = {
+                "ref": action.criterion_ref,
+                "description": action.description,
+                "owner": action.owner,
+                "due": action.due.isoformat() if action.due else None,
+                "priority": action.priority.value,
+                "state": action.state.value,
+                "saving_cashable_pence": _pence(action.saving_cashable),
+                "saving_non_cashable_pence": _pence(action.saving_non_cashable),
+            }
+            action_rows.append(
+                {
+                    "uid": action_item.uid,
+                    "assessment_pk": assessment_id,
+                    "criterion_ref": action.criterion_ref,
+                    "position": position,
+                    "description": action.description,
+                    "owner": action.owner,
+                    "due": action.due,
+                    "priority": action.priority.value,
+                    "state": action.state.value,
+                    "saving_cashable_pence": content["saving_cashable_pence"],
+                    "saving_non_cashable_pence": content["saving_non_cashable_pence"],
+                    "changed_by": action_item.changed_by,
+                    "changed_at": action_item.changed_at,
+                    "revision": 1,
+                }
+            )
+            changes.append(
+                _bulk_change(
+                    assessment_id, KIND_ACTION, action_item.uid, action_item.changed_by, action_item.changed_at, content
+                )
+            )
+    for model, rows in ((JudgementRow, judgements), (EvidenceRow, evidence_rows), (ActionRow, action_rows),
+                        (ChangeRow, changes)):  # fmt: skip
+        if rows:
+            session.execute(insert(_core_table(model)), rows)
+    return ids
+
+
+def _core_table(model: type[SQLModel]) -> Table:
+    # Core inserts skip the ORM's per-row bookkeeping: several times faster for bulk writes.
+    return model.metadata.tables[str(model.__tablename__)]
+
+
+def _bulk_change(
+    assessment_id: int, kind: str, uid: str, author: str, moment: datetime, content: dict[str, object]
+) -> dict[str, Any]:
+    return {
+        "assessment_pk": assessment_id,
+        "item_kind": kind,
+        "item_uid": uid,
+        "revision": 1,
+        "author": author,
+        "changed_at": moment,
+        "content": content,
+    }
+
+
+def count_assessments(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(AssessmentRow)).one())
