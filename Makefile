@@ -31,11 +31,21 @@ bench: $(STAMP)
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs
 
-# Briefcase configuration for every desktop target, and `briefcase dev` in smoke mode.
+# Briefcase configuration for every desktop target, icons in every size it names, the Linux
+# desktop entry, AppStream metainfo and MIME type installed into a scratch tree and validated
+# (Debian: desktop-file-utils, appstream, shared-mime-info), and `briefcase dev` in smoke mode.
 packaging-check: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,packaging]'
 	$(BIN)/python scripts/sync_briefcase.py --check
 	$(BIN)/python scripts/check_briefcase_targets.py
+	$(BIN)/python scripts/make_icons.py --check
+	@stage=$$(mktemp -d) && mkdir -p $$stage/usr && set -e && \
+	$(BIN)/python installers/linux/install_freedesktop_files.py $$stage/usr && \
+	desktop-file-validate $$stage/usr/share/applications/*.desktop && \
+	appstreamcli validate-tree --no-net $$stage && \
+	XDG_DATA_DIRS=$$stage/usr/share update-mime-database $$stage/usr/share/mime && \
+	grep -q ':\*\.nesds$$' $$stage/usr/share/mime/globs2 && \
+	echo "desktop entry, AppStream metainfo and the .nesds MIME type are valid" && rm -rf $$stage
 	QT_QPA_PLATFORM=offscreen NESDS_DATA_DIR=$$(mktemp -d) $(BIN)/briefcase dev --no-input -- --smoke
 
 clean:
