@@ -10,8 +10,13 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nesds_desktop.cli import parse, run_command
+
+if TYPE_CHECKING:
+    from nesds_desktop.storage.store import Store
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,19 +61,22 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def attach_store(window: object, data_dir_option: str | None) -> int:
-    """Open the store, load the bundled catalogue, and show it; 0 when all went well."""
-    from nesds_desktop.services import catalogue_service
+    """Open the store, load the bundled catalogue, and show it; 0 when all went well.
+
+    A store that cannot be opened (damaged, locked, from a newer version) is explained and
+    the user chooses a way out: the newest backup, another data folder, or quitting.
+    """
+    from nesds_desktop.services import catalogue_service, preferences
     from nesds_desktop.services.data_folder import resolve_data_dir
-    from nesds_desktop.services.store_access import StoreError, open_data_store
+    from nesds_desktop.services.workbook_service import WorkbookService
     from nesds_desktop.ui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
-    data_dir = resolve_data_dir(data_dir_option)
-    try:
-        store = open_data_store(data_dir)
-    except StoreError as exc:
-        window.show_store_problem("The store cannot be opened", str(exc))
+    opened = _open_store_or_way_out(window, resolve_data_dir(data_dir_option))
+    if opened is None:
+        window.close()
         return 1
+    store, data_dir = opened
     window.destroyed.connect(store.close)
     report = catalogue_service.load_bundled_releases(store)
     if report.problems:
@@ -77,4 +85,74 @@ def attach_store(window: object, data_dir_option: str | None) -> int:
     window.show_catalogue(
         data_dir, catalogue_service.list_releases(store), lambda rid: catalogue_service.get_release(store, rid)
     )
+    window.attach_workbook(WorkbookService(store, preferences.author_name(store)))
     return 0 if not report.problems else 1
+
+
+def _open_store_or_way_out(window: object, data_dir: Path) -> tuple[Store, Path] | None:
+    from nesds_desktop.services.store_access import StoreError, open_data_store
+    from nesds_desktop.ui.main_window import MainWindow, StoreWayOut
+
+    assert isinstance(window, MainWindow)
+    while True:
+        try:
+            return open_data_store(data_dir), data_dir
+        except StoreError as error:
+            locked = "locked" in str(error)
+            # Never swap files under a store another program holds open.
+            backup = None if locked else newest_backup(data_dir)
+            choice = window.ask_store_way_out(str(error), backup, locked)
+        if choice.way is StoreWayOut.OPEN_BACKUP and backup is not None:
+            try:
+                aside = restore_backup(data_dir, backup)
+            except OSError as problem:
+                window.feedback.error("The backup cannot be put in place", str(problem))
+                continue
+            window.feedback.information(
+                "Backup opened",
+                f"The store that could not be opened was moved aside to {aside.name} (it is kept, not deleted), "
+                f"and the backup {backup.name} now takes its place in {data_dir}.",
+            )
+        elif choice.way is StoreWayOut.OTHER_FOLDER and choice.folder is not None:
+            data_dir = choice.folder
+        elif choice.way is not StoreWayOut.TRY_AGAIN:
+            return None
+
+
+def newest_backup(data_dir: Path) -> Path | None:
+    """The most recent store copy in the data folder's backups folder, if any."""
+    from nesds_desktop.storage.store import BACKUP_FOLDER_NAME
+
+    folder = data_dir / BACKUP_FOLDER_NAME
+    if not folder.is_dir():
+        return None
+    copies = [p for p in folder.glob("*.sqlite") if p.is_file() and p.stat().st_size > 0]
+    return max(copies, key=lambda p: (p.stat().st_mtime, p.name), default=None)
+
+
+def restore_backup(data_dir: Path, backup: Path) -> Path:
+    """Move the store (and its journal files) aside, never deleting it, and copy ``backup`` into its place.
+
+    Returns where the old store went.  The journal files move too: a write-ahead log left
+    beside the restored copy would be replayed into it.
+    """
+    import shutil
+    from datetime import datetime
+
+    from nesds_desktop.storage.store import STORE_FILE_NAME
+
+    store_path = data_dir / STORE_FILE_NAME
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = data_dir / f"store.damaged-{stamp}.sqlite"
+    counter = 1
+    while aside.exists():
+        counter += 1
+        aside = data_dir / f"store.damaged-{stamp}-{counter}.sqlite"
+    if store_path.exists():
+        store_path.rename(aside)
+    for suffix in ("-wal", "-shm", "-journal"):
+        journal = data_dir / f"{STORE_FILE_NAME}{suffix}"
+        if journal.exists():
+            journal.rename(aside.with_name(aside.name + suffix))
+    shutil.copy2(backup, store_path)
+    return aside

@@ -1,18 +1,37 @@
-"""``make screenshots``: render the main screens offscreen into docs/ (never edited by hand)."""
+"""``make screenshots``: render the main screens offscreen into docs/ (never edited by hand).
+
+A small, realistic workshop is made in a temporary store first: Havering's ICT assessment
+for 2006/07 part-way through, with notes, evidence references and actions, beside a few
+other assessments so the list has something to filter.  Everything is drawn at 1366x768.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 import tempfile
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from nesds_desktop.app import attach_store
+from nesds_desktop.domain.assessments import (
+    Action,
+    ActionPriority,
+    ActionState,
+    AssessmentState,
+    EvidenceReference,
+    Round,
+)
+from nesds_desktop.domain.authorities import Authority, AuthorityType, Region
+from nesds_desktop.domain.judgements import Judgement
+from nesds_desktop.domain.records import AssessmentDetails
+from nesds_desktop.services.workbook_service import WorkbookService
 from nesds_desktop.ui.feedback import ConsoleFeedback
 from nesds_desktop.ui.main_window import MainWindow
 
@@ -38,6 +57,125 @@ def _save(widget: QWidget, path: Path) -> None:
     print(f"wrote {path}")
 
 
+RELEASE = "nesds-2006.1"
+CURRENT_REF = "ICT-2-P2"  # the criterion the workshop is on in the pictures
+
+# Havering's ICT workshop, part-way: sections 1 and 2 discussed, section 3 begun.
+_JUDGEMENTS = {
+    "ICT-1-M1": Judgement.MET,
+    "ICT-1-M2": Judgement.MET,
+    "ICT-1-M3": Judgement.MET,
+    "ICT-1-P1": Judgement.MET,
+    "ICT-1-P2": Judgement.PARTLY_MET,
+    "ICT-1-P3": Judgement.NOT_MET,
+    "ICT-1-E1": Judgement.NOT_MET,
+    "ICT-1-E2": Judgement.NOT_APPLICABLE,
+    "ICT-2-M1": Judgement.MET,
+    "ICT-2-M2": Judgement.MET,
+    "ICT-2-M3": Judgement.MET,
+    "ICT-2-P1": Judgement.MET,
+    "ICT-3-M1": Judgement.MET,
+    "ICT-3-M2": Judgement.PARTLY_MET,
+}
+_NOTES = {
+    "ICT-1-M1": "ICT strategy 2006-09 adopted by Cabinet on 15 March 2006; refreshed each year by the ICT board.",
+    "ICT-1-P2": "PRINCE2 used on the larger projects only; the smaller ones have no project board.",
+    "ICT-1-P3": "No post-implementation reviews since the CRM went live in 2005.",
+    "ICT-2-M2": "Nightly backups to tape; tapes go to the Romford depot safe. Test restore logged each quarter.",
+    "ICT-2-P2": "Desktop replacement funded to 2008 in the capital programme; servers and network equipment "
+    "are replaced when they fail. Head of ICT to bring the asset register to the next meeting.",
+    "ICT-3-M2": "FOI officer named; subject access requests are logged, but not all within 40 days.",
+}
+_EVIDENCE = {
+    "ICT-1-M1": [EvidenceReference("ICT strategy 2006-09", "intranet: /ict/strategy-2006-09.pdf")],
+    "ICT-2-M2": [EvidenceReference("Backup and restore log, Q2 2006/07", "ICT service desk, Town Hall")],
+    "ICT-2-P2": [
+        EvidenceReference("Capital programme 2006/07 to 2008/09, ICT lines", "Cabinet report, 21 February 2006"),
+        EvidenceReference("ICT asset register", "ICT infrastructure team, shared drive I:/assets"),
+    ],
+}
+_ACTIONS = [
+    Action(
+        "Carry out post-implementation reviews of the CRM and the revenues system",
+        criterion_ref="ICT-1-P3",
+        owner="ICT Programme Manager",
+        due=date(2007, 3, 31),
+        priority=ActionPriority.HIGH,
+        saving_cashable=Decimal("0"),
+        saving_non_cashable=Decimal("8500.00"),
+    ),
+    Action(
+        "Extend the replacement programme to servers and network equipment",
+        criterion_ref="ICT-2-P2",
+        owner="Head of ICT",
+        due=date(2007, 6, 30),
+        priority=ActionPriority.MEDIUM,
+        state=ActionState.IN_PROGRESS,
+        saving_cashable=Decimal("24000.00"),
+        saving_non_cashable=Decimal("6000.00"),
+    ),
+    Action(
+        "Log and chase every subject access request against the 40-day limit",
+        criterion_ref="ICT-3-M2",
+        owner="Information Governance Officer",
+        due=date(2007, 1, 31),
+        priority=ActionPriority.HIGH,
+        saving_non_cashable=Decimal("2500.00"),
+    ),
+    Action(
+        "Run every ICT project over £50,000 with a PRINCE2 project board",
+        criterion_ref="ICT-1-P2",
+        owner="ICT Programme Manager",
+        due=date(2007, 9, 30),
+        priority=ActionPriority.LOW,
+        saving_cashable=Decimal("15000.00"),
+    ),
+]
+
+
+def make_workshop(service: WorkbookService) -> int:
+    """Authorities and assessments for the pictures; returns the id of the one being scored."""
+    havering = service.add_authority(
+        Authority("London Borough of Havering", AuthorityType.LONDON_BOROUGH, Region.LONDON, "E09000016")
+    )
+    essex = service.add_authority(
+        Authority("Essex County Council", AuthorityType.COUNTY, Region.EAST_OF_ENGLAND, "E10000012")
+    )
+    barking = service.add_authority(
+        Authority("London Borough of Barking and Dagenham", AuthorityType.LONDON_BOROUGH, Region.LONDON, "E09000002")
+    )
+    earlier = service.create_assessment(
+        AssessmentDetails(havering.id, RELEASE, "ICT", Round(2005), "Pat Morgan", state=AssessmentState.SUBMITTED)
+    )
+    for ref, judgement in list(_JUDGEMENTS.items())[:9]:
+        service.set_judgement(earlier.id, ref, judgement)
+    service.create_assessment(
+        AssessmentDetails(essex.id, RELEASE, "ICT", Round(2006), "Chris Lee", state=AssessmentState.AGREED)
+    )
+    service.create_assessment(AssessmentDetails(barking.id, RELEASE, "CS", Round(2006), "Pat Morgan"))
+    workshop = service.create_assessment(
+        AssessmentDetails(
+            havering.id,
+            RELEASE,
+            "ICT",
+            Round(2006),
+            facilitator="Pat Morgan, Improvement Officer",
+            participants="Head of ICT, ICT Programme Manager, Head of Customer Services, Information Governance",
+            workshop_start=date(2006, 11, 14),
+        )
+    )
+    for ref, judgement in _JUDGEMENTS.items():
+        service.set_judgement(workshop.id, ref, judgement)
+    for ref, notes in _NOTES.items():
+        service.set_notes(workshop.id, ref, notes)
+    for ref, references in _EVIDENCE.items():
+        for reference in references:
+            service.add_evidence(workshop.id, ref, reference)
+    for action in _ACTIONS:
+        service.add_action(workshop.id, action)
+    return workshop.id
+
+
 def main(out_dir: Path) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -45,7 +183,7 @@ def main(out_dir: Path) -> int:
     window.resize(*SIZE)
     window.show()
     with tempfile.TemporaryDirectory() as data:
-        if attach_store(window, data) != 0:
+        if attach_store(window, data) != 0 or window.service is None:
             return 1
         window.data_dir = Path("~/.local/share/NeSDS Workbook")  # show the usual folder, not the temporary one
         criterion = _find(window, "ICT-3-P2")
@@ -59,6 +197,39 @@ def main(out_dir: Path) -> int:
         about.resize(640, 560)
         _save(about, out_dir / "about.png")
         about.close()
+
+        window.service.author = "Pat Morgan"  # the name stamped on the edits shown
+        workshop_id = make_workshop(window.service)
+        window.show_assessment_list()
+        window.assessment_list.refresh()
+        window.assessment_list.select(workshop_id)
+        _save(window, out_dir / "assessment-list.png")
+
+        dialog = window.new_assessment()
+        if dialog is None:
+            return 1
+        dialog.authority_combo.setCurrentIndex(dialog.authority_combo.findText("Essex County Council"))
+        dialog.standard_combo.setCurrentIndex(dialog.standard_combo.findData("CS"))
+        dialog.round_edit.setText("2006/07")
+        dialog.participants_edit.setText("Head of Customer Services, Contact Centre Manager, Head of Revenues")
+        dialog.start_edit.setDate(QDate(2006, 12, 5))
+        dialog.end_edit.setDate(QDate(2006, 12, 5))
+        _save(dialog, out_dir / "new-assessment.png")
+        dialog.reject()
+
+        view = window.open_assessment(workshop_id)
+        if view is None:
+            return 1
+        view.select_criterion(CURRENT_REF)
+        _save(window, out_dir / "workbook.png")
+        view.show_actions()
+        _save(window, out_dir / "action-register.png")
+        view.show_criteria()
+
+        presentation = window.toggle_presentation()
+        presentation.resize(*SIZE)
+        _save(presentation, out_dir / "presentation.png")
+        presentation.close()
         window.close()
     del app
     return 0

@@ -233,6 +233,13 @@ class WorkbookService:
         self._changed(assessment_id)
         return item
 
+    def restore_evidence(self, assessment_id: int, item: EvidenceItem, position: int | None = None) -> EvidenceItem:
+        """Undo of a removal: the same reference, same identity, back in its place."""
+        with self._transaction() as session:
+            restored = repo.restore_evidence(session, assessment_id, item, self.author, position)
+        self._changed(assessment_id)
+        return restored
+
     # -- actions ------------------------------------------------------------------------------
     def add_action(self, assessment_id: int, action: Action, position: int | None = None) -> ActionItem:
         with self._transaction() as session:
@@ -256,3 +263,10 @@ class WorkbookService:
             removed = repo.remove_action(session, action_id, self.author)
         self._changed(assessment_id)
         return removed
+
+    def restore_action(self, assessment_id: int, item: ActionItem, position: int) -> ActionItem:
+        """Undo of a removal: the same action, same identity, back in its place."""
+        with self._transaction() as session:
+            restored = repo.restore_action(session, assessment_id, item, self.author, position)
+        self._changed(assessment_id)
+        return restored

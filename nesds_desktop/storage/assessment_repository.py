@@ -793,3 +793,58 @@ def _bulk_change(
 
 def count_assessments(session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(AssessmentRow)).one())
+
+
+# -- putting removed items back (undo) ---------------------------------------------------------
+
+
+def _next_revision(session: Session, uid: str) -> int:
+    latest = session.exec(select(func.max(ChangeRow.revision)).where(ChangeRow.item_uid == uid)).one()
+    return int(latest or 0) + 1
+
+
+def restore_evidence(
+    session: Session, assessment_id: int, item: EvidenceItem, author: str, position: int | None = None
+) -> EvidenceItem:
+    """Put a removed evidence reference back with its identity (uid), as a new revision."""
+    if position is None:
+        position = session.exec(
+            select(func.count()).where(
+                EvidenceRow.assessment_pk == assessment_id, EvidenceRow.criterion_ref == item.criterion_ref
+            )
+        ).one()
+    revision = _next_revision(session, item.uid)
+    row = EvidenceRow(
+        uid=item.uid,
+        assessment_pk=assessment_id,
+        criterion_ref=item.criterion_ref,
+        position=position,
+        title=item.reference.title,
+        location=item.reference.location,
+        changed_by=author,
+        changed_at=now(),
+        revision=revision,
+    )
+    session.add(row)
+    session.flush()
+    _log(session, assessment_id, KIND_EVIDENCE, row.uid, revision, author, _evidence_content(row))
+    return _evidence_item(row)
+
+
+def restore_action(session: Session, assessment_id: int, item: ActionItem, author: str, position: int) -> ActionItem:
+    """Put a removed action back in its place with its identity (uid), as a new revision."""
+    revision = _next_revision(session, item.uid)
+    row = ActionRow(
+        uid=item.uid,
+        assessment_pk=assessment_id,
+        position=position,
+        description=item.action.description,
+        changed_by=author,
+        changed_at=now(),
+        revision=revision,
+    )
+    _fill_action(row, item.action)
+    session.add(row)
+    session.flush()
+    _log(session, assessment_id, KIND_ACTION, row.uid, revision, author, _action_content(row))
+    return _action_item(row)

@@ -224,10 +224,41 @@ def _schema_3_assessments(connection: Connection) -> None:
     metadata.create_all(connection, tables=[t for name, t in metadata.tables.items() if name != "catalogue_release"])
 
 
+def _schema_4_archived_answers(connection: Connection) -> None:
+    metadata = MetaData()
+    Table("catalogue_release", metadata, Column("id", Integer, primary_key=True))
+    Table("assessment", metadata, Column("id", Integer, primary_key=True))
+    Table(
+        "archived_answer",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("uid", String(36), nullable=False, unique=True),
+        Column("assessment_pk", Integer, ForeignKey("assessment.id", ondelete="CASCADE"), nullable=False, index=True),
+        Column(
+            "release_pk", Integer, ForeignKey("catalogue_release.id", ondelete="RESTRICT"), nullable=False, index=True
+        ),
+        Column("criterion_ref", String(20), nullable=False),
+        Column("archived_ref", String(20), nullable=False),
+        Column("value", String(20), nullable=False),
+        Column("notes", Text, nullable=False),
+        Column("to_confirm", Boolean, nullable=False),
+        Column("reason", String(30), nullable=False),
+        Column("merged_into", String(20)),
+        Column("note", Text, nullable=False),
+        Column("answered_by", String(200), nullable=False),
+        Column("answered_at", DateTime, nullable=False),
+        Column("archived_at", DateTime, nullable=False),
+        Column("changed_by", String(200), nullable=False),
+        UniqueConstraint("assessment_pk", "release_pk", "criterion_ref"),
+    )
+    metadata.create_all(connection, tables=[metadata.tables["archived_answer"]])
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "catalogue releases, standards, sections and criteria", _schema_1_catalogue),
     Migration(2, "release source and user preferences", _schema_2_release_source_and_preferences),
     Migration(3, "authorities, assessments, judgements, evidence, actions and their history", _schema_3_assessments),
+    Migration(4, "answers archived by release migrations", _schema_4_archived_answers),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -180,3 +180,33 @@ class ChangeRow(SQLModel, table=True):
     changed_at: datetime
     # The item as it stood after the change; null when the change deleted it.
     content: dict[str, object] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class ArchivedAnswerRow(SQLModel, table=True):
+    """An answer kept with its assessment after a release migration gave it no criterion to sit on.
+
+    ``release_pk`` and ``criterion_ref`` say what the answer was given to; the foreign key
+    keeps that release in the store for as long as the archived answer exists.  Evidence
+    references and actions that belonged to the answer now carry ``archived_ref``.
+    """
+
+    __tablename__ = "archived_answer"
+    __table_args__ = (UniqueConstraint("assessment_pk", "release_pk", "criterion_ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(max_length=36, unique=True)
+    assessment_pk: int = Field(foreign_key="assessment.id", index=True, ondelete="CASCADE")
+    release_pk: int = Field(foreign_key="catalogue_release.id", index=True, ondelete="RESTRICT")
+    criterion_ref: str = Field(max_length=20)
+    archived_ref: str = Field(max_length=20)
+    value: str = Field(max_length=20)
+    notes: str = Field(sa_column=Column(Text, nullable=False))
+    to_confirm: bool = False
+    # retired, merged_not_carried or not_in_old_release (domain ArchiveReason values).
+    reason: str = Field(max_length=30)
+    merged_into: str | None = Field(default=None, max_length=20)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    answered_by: str = Field(default="", max_length=200)
+    answered_at: datetime
+    archived_at: datetime
+    changed_by: str = Field(default="", max_length=200)

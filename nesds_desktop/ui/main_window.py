@@ -1,20 +1,75 @@
-"""The main window: menus, status bar and the catalogue browser."""
+"""The main window: tabs for the catalogue, the assessment list and each open assessment.
+
+Every command is a menu action with a mnemonic and a shortcut.  Undo and redo follow the
+current assessment's own stack (a QUndoGroup).  The store is saved as each edit is made,
+so the title never says "unsaved": it says how many edits the user can still undo.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QTabBar, QTabWidget, QWidget
+from shiboken6 import Shiboken
 
 from nesds_desktop._version import APP_NAME
 from nesds_desktop.domain.catalogue import ReleaseSummary
 from nesds_desktop.ui.feedback import Feedback
+from nesds_desktop.ui.views.assessment_list import AssessmentList
 from nesds_desktop.ui.views.catalogue_browser import CatalogueBrowser, ReleaseLoader, plural
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the services import SQLAlchemy: not before the window is shown
+    from nesds_desktop.domain.records import AssessmentSummary
+    from nesds_desktop.services.workbook_service import WorkbookService
     from nesds_desktop.ui.dialogs.about_dialog import AboutDialog
+    from nesds_desktop.ui.dialogs.authority_dialog import AuthorityRegisterDialog
+    from nesds_desktop.ui.dialogs.duplicate_round_dialog import DuplicateRoundDialog
+    from nesds_desktop.ui.dialogs.new_assessment_dialog import NewAssessmentDialog
+    from nesds_desktop.ui.dialogs.preferences_dialog import PreferencesDialog
+    from nesds_desktop.ui.dialogs.shortcuts_overlay import ShortcutsOverlay
+    from nesds_desktop.ui.views.presentation_window import PresentationWindow
+    from nesds_desktop.ui.views.workbook_view import WorkbookView
+
+CATALOGUE_TAB = 0
+ASSESSMENTS_TAB = 1
+
+
+def short_title(summary: AssessmentSummary) -> str:
+    """E.g. "Havering · ICT · 2006/07": what a tab and the window title show."""
+    return f"{summary.authority.name} · {summary.standard_code} · {summary.round.label}"
+
+
+def edit_mark(stack: QUndoStack, undo_keys: str, redo_keys: str) -> str:
+    """The honest state of an assessment for the title: every edit is already in the store,
+    so the mark says how many can be undone (or redone), and nothing when the stack is clean."""
+    if stack.isClean():
+        return ""
+    clean = stack.cleanIndex()
+    done = stack.index() - clean if clean >= 0 else stack.index()
+    if done > 0:
+        return f"{plural(done, 'edit')} saved ({undo_keys} to undo)"
+    if done < 0:
+        return f"{plural(-done, 'edit')} undone, also saved ({redo_keys} to redo)"
+    return ""
+
+
+class StoreWayOut(Enum):
+    OPEN_BACKUP = "Open the newest &backup"
+    OTHER_FOLDER = "Choose another data &folder…"
+    TRY_AGAIN = "&Try again"
+    QUIT = "&Quit"
+
+
+@dataclass(frozen=True)
+class StoreChoice:
+    way: StoreWayOut
+    folder: Path | None = None
 
 
 class MainWindow(QMainWindow):
@@ -22,46 +77,185 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.feedback = feedback or Feedback(self)
         self.data_dir: Path | None = None
+        self.service: WorkbookService | None = None
         self._releases: list[ReleaseSummary] = []
+        self._views: dict[int, WorkbookView] = {}
+        self._titles: dict[int, str] = {}
+        self.presentation: PresentationWindow | None = None
+        self.undo_group = QUndoGroup(self)
         self.setWindowTitle(APP_NAME)
+
         self.browser = CatalogueBrowser()
-        self.setCentralWidget(self.browser)
+        self.assessment_list = AssessmentList()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.addTab(self.browser, "Catalogue")
+        self.tabs.addTab(self.assessment_list, "Assessments")
+        bar = self.tabs.tabBar()
+        for fixed in (CATALOGUE_TAB, ASSESSMENTS_TAB):  # these two stay open
+            for side in (QTabBar.ButtonPosition.LeftSide, QTabBar.ButtonPosition.RightSide):
+                bar.setTabButton(fixed, side, None)
+        self.setCentralWidget(self.tabs)
+
         self.status_label = QLabel("Opening the store…")
         self.statusBar().addWidget(self.status_label, 1)
         self._build_menus()
         self.browser.releaseChanged.connect(self._on_release_changed)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.tabs.tabCloseRequested.connect(self.close_assessment)
+        self.assessment_list.openRequested.connect(self.open_assessment)
+        self.assessment_list.newRequested.connect(self.new_assessment)
+        self._update_actions()
         self.resize(1280, 760)
 
+    # -- menus ----------------------------------------------------------------------------------
+    def _action(
+        self, menu: QMenu, text: str, slot: Callable[[], object], *keys: QKeySequence | QKeySequence.StandardKey | str
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts([k if isinstance(k, QKeySequence) else QKeySequence(k) for k in keys])
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.quit_action.triggered.connect(self.close)
-        file_menu.addAction(self.quit_action)
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_action = self._action(file_menu, "&New Assessment…", self.new_assessment, "Ctrl+N")
+        self.open_action = self._action(file_menu, "&Open Assessment…", self.show_assessment_list, "Ctrl+O")
+        self.duplicate_action = self._action(
+            file_menu, "&Duplicate into New Round…", self.duplicate_assessment, "Ctrl+Shift+D"
+        )
+        file_menu.addSeparator()
+        self.close_action = self._action(file_menu, "&Close Assessment", self.close_assessment, "Ctrl+W")
+        file_menu.addSeparator()
+        self.preferences_action = self._action(file_menu, "&Preferences…", self.show_preferences, "Ctrl+,")
+        file_menu.addSeparator()
+        self.quit_action = self._action(file_menu, "&Quit", self.close, "Ctrl+Q")
 
-        view_menu = self.menuBar().addMenu("&View")
-        self.find_action = QAction("&Find Criteria", self)
-        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.find_action.triggered.connect(self._focus_filter)
-        view_menu.addAction(self.find_action)
-        self.expand_action = QAction("&Expand All", self)
-        self.expand_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.expand_action.triggered.connect(self.browser.tree.expandAll)
-        view_menu.addAction(self.expand_action)
-        self.collapse_action = QAction("&Collapse All", self)
-        self.collapse_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
-        self.collapse_action.triggered.connect(self.browser.tree.collapseAll)
-        view_menu.addAction(self.collapse_action)
+        edit_menu = bar.addMenu("&Edit")
+        # The current tab's stack, through the group; text typed but not yet committed goes first,
+        # so Undo takes back the newest edit, whatever the user was doing.
+        self.undo_action = self._action(edit_menu, "&Undo", lambda: self._step_stack(undo=True), "Ctrl+Z")
+        # Both usual redo keys, on every platform: people bring habits from Windows and Linux alike.
+        self.redo_action = self._action(
+            edit_menu, "&Redo", lambda: self._step_stack(undo=False), "Ctrl+Shift+Z", "Ctrl+Y"
+        )
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        self.undo_group.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_group.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_group.undoTextChanged.connect(lambda text: self.undo_action.setText(_step_text("&Undo", text)))
+        self.undo_group.redoTextChanged.connect(lambda text: self.redo_action.setText(_step_text("&Redo", text)))
 
-        help_menu = self.menuBar().addMenu("&Help")
-        self.about_action = QAction(f"&About {APP_NAME}", self)
-        self.about_action.triggered.connect(self.show_about)
-        help_menu.addAction(self.about_action)
-        about_qt = QAction("About &Qt", self)
-        about_qt.triggered.connect(QApplication.aboutQt)
-        help_menu.addAction(about_qt)
+        assessment_menu = bar.addMenu("&Assessment")
+        self.authorities_action = self._action(assessment_menu, "&Authorities…", self.show_authorities, "Ctrl+Shift+U")
+        self.details_action = self._action(assessment_menu, "&Details…", self.show_details, "Ctrl+Shift+I")
+        self.actions_action = self._action(
+            assessment_menu, "Action &Register", self._current_view_call("show_actions"), "Ctrl+Shift+R"
+        )
+        assessment_menu.addSeparator()
+        self.presentation_action = self._action(assessment_menu, "&Presentation View", self.toggle_presentation, "F5")
+        self.presentation_action.setCheckable(True)
+        self.presentation_larger_action = self._action(
+            assessment_menu, "Presentation Text &Larger", lambda: self._zoom_presentation(+1), "Ctrl+Alt+="
+        )
+        self.presentation_smaller_action = self._action(
+            assessment_menu, "Presentation Text &Smaller", lambda: self._zoom_presentation(-1), "Ctrl+Alt+-"
+        )
+        assessment_menu.addSeparator()
+        self.zoom_in_action = self._action(
+            assessment_menu, "Zoom &In", self._current_view_call("zoom_in"), QKeySequence.StandardKey.ZoomIn, "Ctrl+="
+        )
+        self.zoom_out_action = self._action(
+            assessment_menu, "Zoom &Out", self._current_view_call("zoom_out"), QKeySequence.StandardKey.ZoomOut
+        )
+        self.zoom_reset_action = self._action(assessment_menu, "&Normal Size", self._reset_zoom, "Ctrl+0")
 
-    # -- fed by the composition root -----------------------------------------------------
+        view_menu = bar.addMenu("&View")
+        # Alt+digit, as Ctrl+1 and Ctrl+2 switch pages inside an assessment.
+        self.catalogue_tab_action = self._action(view_menu, "&Catalogue", self.show_catalogue_tab, "Alt+1")
+        self.list_tab_action = self._action(view_menu, "&Assessments", self.show_assessment_list, "Alt+2")
+        self.next_tab_action = self._action(view_menu, "&Next Tab", lambda: self._step_tab(+1), "Ctrl+PgDown")
+        self.previous_tab_action = self._action(view_menu, "&Previous Tab", lambda: self._step_tab(-1), "Ctrl+PgUp")
+        view_menu.addSeparator()
+        self.find_action = self._action(view_menu, "&Find Criteria", self._focus_filter, QKeySequence.StandardKey.Find)
+        self.expand_action = self._action(view_menu, "&Expand All", self._expand_catalogue, "Ctrl+E")
+        self.collapse_action = self._action(view_menu, "C&ollapse All", self._collapse_catalogue, "Ctrl+Shift+E")
+        for action in (self.expand_action, self.collapse_action):
+            # Keys of the catalogue only: in an assessment Ctrl+E adds an evidence reference.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.browser.addAction(action)
+
+        help_menu = bar.addMenu("&Help")
+        self.shortcuts_action = self._action(help_menu, "&Keyboard Shortcuts", self.show_shortcuts, "F1")
+        self.about_action = self._action(help_menu, f"&About {APP_NAME}", self.show_about)
+        self.about_qt_action = self._action(help_menu, "About &Qt", QApplication.aboutQt)
+
+    def window_actions(self) -> list[QAction]:
+        """Every command of the window's menus."""
+        menus = [a.menu() for a in self.menuBar().actions()]
+        return [a for m in menus if isinstance(m, QMenu) for a in m.actions() if not a.isSeparator()]
+
+    def _give_way(self, view: QWidget) -> None:
+        """Take from the view's own actions the keys the window's menus already answer.
+
+        Two actions on one key are ambiguous and Qt fires neither; the window's action (undo
+        through the QUndoGroup, zoom of the current view) does the same work for every tab.
+        """
+        taken = {
+            key.toString()
+            for action in self.window_actions()
+            if action.shortcutContext() == Qt.ShortcutContext.WindowShortcut
+            for key in action.shortcuts()
+        }
+        for action in view.actions():
+            keys = action.shortcuts()
+            kept = [key for key in keys if key.toString() not in taken]
+            if len(kept) != len(keys):
+                action.setShortcuts(kept)
+
+    def _step_stack(self, *, undo: bool) -> None:
+        view = self.current_view()
+        if view is None:
+            return
+        view.flush_pending_edits()
+        if undo:
+            self.undo_group.undo()
+        else:
+            self.undo_group.redo()
+
+    def _current_view_call(self, method: str) -> Callable[[], None]:
+        def call() -> None:
+            view = self.current_view()
+            if view is not None:
+                getattr(view, method)()
+
+        return call
+
+    def _update_actions(self) -> None:
+        has_service = self.service is not None
+        has_view = self.current_view() is not None
+        for action in (self.new_action, self.open_action, self.preferences_action, self.authorities_action):
+            action.setEnabled(has_service)
+        for action in (
+            self.duplicate_action,
+            self.close_action,
+            self.details_action,
+            self.actions_action,
+            self.zoom_in_action,
+            self.zoom_out_action,
+            self.zoom_reset_action,
+        ):
+            action.setEnabled(has_view)
+        self.presentation_action.setEnabled(has_service)
+        shown = self.presentation is not None and self.presentation.isVisible()
+        self.presentation_action.setChecked(shown)
+        self.presentation_larger_action.setEnabled(shown)
+        self.presentation_smaller_action.setEnabled(shown)
+
+    # -- fed by the composition root -----------------------------------------------------------
     def show_catalogue(self, data_dir: Path, releases: list[ReleaseSummary], load_release: ReleaseLoader) -> None:
         self.data_dir = data_dir
         self._releases = releases
@@ -73,11 +267,296 @@ class MainWindow(QMainWindow):
         if not releases:
             self.status_label.setText(f"No catalogue release in the store · data folder {data_dir}")
 
+    def attach_workbook(self, service: WorkbookService) -> None:
+        """The store is open: assessments can be listed, started and opened."""
+        self.service = service
+        service.listeners.append(self._on_store_changed)
+        self.assessment_list.set_service(service)
+        self._update_actions()
+
     def show_store_problem(self, title: str, message: str) -> None:
         self.status_label.setText(message)
         self.feedback.error(title, message)
 
-    # -- reactions -------------------------------------------------------------------------
+    def ask_store_way_out(self, message: str, backup: Path | None, locked: bool) -> StoreChoice:
+        """The store cannot be opened: say why, and let the user choose how to go on."""
+        self.status_label.setText(message)
+        choices = []
+        if locked:
+            choices.append(StoreWayOut.TRY_AGAIN)
+        if backup is not None:
+            choices.append(StoreWayOut.OPEN_BACKUP)
+        choices += [StoreWayOut.OTHER_FOLDER, StoreWayOut.QUIT]
+        if backup is not None:
+            details = (
+                f"The newest backup is {backup.name}. Opening it moves the damaged file aside (it is kept, "
+                "not deleted) and puts a copy of the backup in its place; edits made after the backup was "
+                "taken stay in the file moved aside."
+            )
+        elif locked:
+            details = "Close the other program using the store, then try again, or work in another data folder."
+        else:
+            details = "There is no backup in the data folder's backups folder. You can work in another data folder."
+        answer = self.feedback.ask("The store cannot be opened", message, [w.value for w in choices], details=details)
+        way = next((w for w in choices if w.value == answer), StoreWayOut.QUIT)
+        if way is StoreWayOut.OTHER_FOLDER:
+            folder = self.feedback.choose_folder("Choose a data folder", self.data_dir)
+            if folder is None:
+                return StoreChoice(StoreWayOut.QUIT)
+            return StoreChoice(way, folder)
+        return StoreChoice(way)
+
+    # -- the tabs -------------------------------------------------------------------------------
+    def current_view(self) -> WorkbookView | None:
+        widget = self.tabs.currentWidget()
+        return next((view for view in self._views.values() if view is widget), None)
+
+    def open_views(self) -> list[WorkbookView]:
+        return list(self._views.values())
+
+    def view_for(self, assessment_id: int) -> WorkbookView | None:
+        return self._views.get(assessment_id)
+
+    def open_assessment(self, assessment_id: int) -> WorkbookView | None:
+        """Show the assessment in its tab, opening one if it is not open yet."""
+        from nesds_desktop.services.workbook_service import NotFoundError, WorkbookError
+        from nesds_desktop.ui.views.workbook_view import WorkbookView  # its cost is paid when first used
+
+        if assessment_id in self._views:
+            view = self._views[assessment_id]
+            self.tabs.setCurrentWidget(view)
+            view.setFocus()
+            return view
+        if self.service is None:
+            return None
+        try:
+            summary = self.service.get_assessment(assessment_id)
+            view = WorkbookView(self.service, assessment_id, self.feedback)
+        except (NotFoundError, WorkbookError) as error:
+            self.feedback.error("The assessment cannot be opened", str(error))
+            return None
+        self._views[assessment_id] = view
+        self._give_way(view)
+        self._titles[assessment_id] = short_title(summary)
+        self.undo_group.addStack(view.undo_stack)
+        view.undo_stack.indexChanged.connect(self._update_title)
+        view.undo_stack.cleanChanged.connect(self._update_title)
+        view.currentCriterionChanged.connect(lambda ref, v=view: self._on_criterion_changed(v, ref))
+        index = self.tabs.addTab(view, self._titles[assessment_id])
+        self.tabs.setTabToolTip(index, summary.title)
+        self.tabs.setCurrentIndex(index)
+        view.setFocus()
+        return view
+
+    def close_assessment(self, index: int | None = None) -> bool:
+        """Close an assessment's tab (the current one by default); its pending text is saved first."""
+        widget = self.tabs.currentWidget() if index is None or isinstance(index, bool) else self.tabs.widget(index)
+        assessment_id = next((aid for aid, view in self._views.items() if view is widget), None)
+        if assessment_id is None:
+            return False
+        view = self._views.pop(assessment_id)
+        view.flush_pending_edits()
+        self._titles.pop(assessment_id, None)
+        self.undo_group.removeStack(view.undo_stack)
+        self.tabs.removeTab(self.tabs.indexOf(view))
+        view.close()
+        view.deleteLater()
+        if self.presentation is not None and self.presentation.assessment_id == assessment_id:
+            self._present_current()
+        self._update_title()
+        self._update_actions()
+        return True
+
+    def show_catalogue_tab(self) -> None:
+        self.tabs.setCurrentWidget(self.browser)
+        self.browser.tree.setFocus()
+
+    def show_assessment_list(self) -> None:
+        self.tabs.setCurrentWidget(self.assessment_list)
+        self.assessment_list.table.setFocus()
+
+    def _step_tab(self, step: int) -> None:
+        count = self.tabs.count()
+        if count:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
+
+    def _on_tab_changed(self, _index: int) -> None:
+        view = self.current_view()
+        self.undo_group.setActiveStack(view.undo_stack if view is not None else None)  # type: ignore[arg-type]
+        if view is not None:
+            self._present_current()
+        self._update_title()
+        self._update_actions()
+
+    def _on_criterion_changed(self, view: WorkbookView, ref: str) -> None:
+        if view is self.current_view() and self.presentation is not None:
+            self.presentation.follow(ref)
+
+    def _on_store_changed(self, assessment_id: int) -> None:
+        if not Shiboken.isValid(self):  # the window is gone: stop listening
+            if self.service is not None and self._on_store_changed in self.service.listeners:
+                self.service.listeners.remove(self._on_store_changed)
+            return
+        self.assessment_list.mark_stale()
+        view = self.current_view()
+        if view is not None and view.assessment_id() == assessment_id:
+            self._update_status(assessment_id)
+
+    # -- the title and status bar ---------------------------------------------------------------
+    def _update_title(self) -> None:
+        view = self.current_view()
+        if view is None:
+            self.setWindowTitle(APP_NAME)
+            return
+        title = f"{APP_NAME} — {self._titles.get(view.assessment_id(), '')}"
+        mark = edit_mark(view.undo_stack, _keys(self.undo_action), _keys(self.redo_action))
+        self.setWindowTitle(f"{title} — {mark}" if mark else title)
+        self._update_status(view.assessment_id())
+
+    def _update_status(self, assessment_id: int) -> None:
+        from nesds_desktop.services.workbook_service import NotFoundError
+
+        if self.service is None:
+            return
+        try:
+            summary = self.service.get_assessment(assessment_id)
+        except NotFoundError:
+            return
+        self.status_label.setText(
+            f"{short_title(summary)}: {summary.level_label} · {summary.answered} of {summary.total} answered · "
+            f"every edit is saved as it is made"
+        )
+
+    # -- dialogs --------------------------------------------------------------------------------
+    def new_assessment(self) -> NewAssessmentDialog | None:
+        from nesds_desktop.ui.dialogs.new_assessment_dialog import NewAssessmentDialog
+
+        if self.service is None:
+            return None
+        dialog = NewAssessmentDialog(self.service, self._releases, self)
+        dialog.accepted.connect(lambda: self._opened_from(dialog.saved))
+        dialog.open()
+        return dialog
+
+    def _opened_from(self, summary: AssessmentSummary | None) -> None:
+        if summary is None:
+            return
+        self.assessment_list.mark_stale()
+        self.open_assessment(summary.id)
+
+    def show_details(self) -> NewAssessmentDialog | None:
+        from nesds_desktop.ui.dialogs.new_assessment_dialog import NewAssessmentDialog
+
+        view = self.current_view()
+        if view is None or self.service is None:
+            return None
+        existing = self.service.get_assessment(view.assessment_id())
+        dialog = NewAssessmentDialog(self.service, self._releases, self, existing=existing)
+        dialog.accepted.connect(lambda: self._details_saved(dialog.saved))
+        dialog.open()
+        return dialog
+
+    def _details_saved(self, summary: AssessmentSummary | None) -> None:
+        if summary is None or summary.id not in self._views:
+            return
+        self._titles[summary.id] = short_title(summary)
+        index = self.tabs.indexOf(self._views[summary.id])
+        self.tabs.setTabText(index, self._titles[summary.id])
+        self.tabs.setTabToolTip(index, summary.title)
+        self.assessment_list.mark_stale()
+        if self.presentation is not None:
+            self.presentation.refresh()
+        self._update_title()
+
+    def duplicate_assessment(self) -> DuplicateRoundDialog | None:
+        from nesds_desktop.ui.dialogs.duplicate_round_dialog import DuplicateRoundDialog
+
+        view = self.current_view()
+        if view is None or self.service is None:
+            return None
+        view.flush_pending_edits()
+        dialog = DuplicateRoundDialog(self.service, self.service.get_assessment(view.assessment_id()), self)
+        dialog.accepted.connect(lambda: self._opened_from(dialog.created))
+        dialog.open()
+        return dialog
+
+    def show_authorities(self) -> AuthorityRegisterDialog | None:
+        from nesds_desktop.ui.dialogs.authority_dialog import AuthorityRegisterDialog
+
+        if self.service is None:
+            return None
+        dialog = AuthorityRegisterDialog(self.service, self)
+        dialog.authoritySaved.connect(lambda _id: self.assessment_list.mark_stale())
+        dialog.open()
+        return dialog
+
+    def show_preferences(self) -> PreferencesDialog | None:
+        from nesds_desktop.ui.dialogs.preferences_dialog import PreferencesDialog
+
+        if self.service is None:
+            return None
+        dialog = PreferencesDialog(self.service, self)
+        dialog.open()
+        return dialog
+
+    def shortcut_groups(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        from nesds_desktop.ui.dialogs.shortcuts_overlay import menu_shortcuts
+
+        groups = [(title, list(entries)) for title, entries in menu_shortcuts(self.menuBar())]
+        view = self.current_view()
+        if view is not None:
+            groups.insert(0, (f"Assessment: {self._titles.get(view.assessment_id(), '')}", view.shortcut_help()))
+        return groups
+
+    def show_shortcuts(self) -> ShortcutsOverlay:
+        from nesds_desktop.ui.dialogs.shortcuts_overlay import ShortcutsOverlay
+
+        overlay = ShortcutsOverlay(self.shortcut_groups(), self)
+        overlay.open()
+        return overlay
+
+    def show_about(self) -> AboutDialog:
+        from nesds_desktop.ui.dialogs.about_dialog import AboutDialog  # rarely opened: not worth its start-up cost
+
+        dialog = AboutDialog(self.data_dir, self._releases, self)
+        dialog.open()
+        return dialog
+
+    # -- the presentation view ------------------------------------------------------------------
+    def toggle_presentation(self) -> PresentationWindow:
+        from nesds_desktop.ui.views.presentation_window import PresentationWindow
+
+        if self.presentation is None:
+            self.presentation = PresentationWindow(self)
+            self.presentation.shownChanged.connect(lambda _shown: self._update_actions())
+        if not self.presentation.isVisible():
+            self._present_current()
+        self.presentation.toggle(self.screen())
+        self.activateWindow()  # the facilitator keeps the keyboard
+        self._update_actions()
+        return self.presentation
+
+    def _present_current(self) -> None:
+        if self.presentation is None:
+            return
+        view = self.current_view() or next(iter(self._views.values()), None)
+        if view is None or self.service is None:
+            self.presentation.clear()
+        elif self.presentation.assessment_id != view.assessment_id():
+            self.presentation.show_assessment(self.service, view.assessment_id(), view.current_ref())
+        else:
+            self.presentation.follow(view.current_ref())
+
+    def _zoom_presentation(self, step: int) -> None:
+        if self.presentation is not None:
+            (self.presentation.zoom_in if step > 0 else self.presentation.zoom_out)()
+
+    def _reset_zoom(self) -> None:
+        view = self.current_view()
+        if view is not None:
+            view.set_zoom(1.0)
+
+    # -- the catalogue --------------------------------------------------------------------------
     def _on_release_changed(self, release_id: str) -> None:
         release = self.browser.release
         if release is None:
@@ -89,12 +568,35 @@ class MainWindow(QMainWindow):
         )
 
     def _focus_filter(self) -> None:
+        self.tabs.setCurrentWidget(self.browser)
         self.browser.filter_edit.setFocus()
         self.browser.filter_edit.selectAll()
 
-    def show_about(self) -> AboutDialog:
-        from nesds_desktop.ui.dialogs.about_dialog import AboutDialog  # rarely opened: not worth its start-up cost
+    def _expand_catalogue(self) -> None:
+        self.tabs.setCurrentWidget(self.browser)
+        self.browser.tree.expandAll()
 
-        dialog = AboutDialog(self.data_dir, self._releases, self)
-        dialog.open()
-        return dialog
+    def _collapse_catalogue(self) -> None:
+        self.tabs.setCurrentWidget(self.browser)
+        self.browser.tree.collapseAll()
+
+    # -- closing --------------------------------------------------------------------------------
+    def flush_all(self) -> None:
+        for view in self._views.values():
+            view.flush_pending_edits()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.flush_all()
+        if self.presentation is not None:
+            self.presentation.close()
+        if self.service is not None and self._on_store_changed in self.service.listeners:
+            self.service.listeners.remove(self._on_store_changed)
+        super().closeEvent(event)
+
+
+def _step_text(verb: str, step: str) -> str:
+    return f"{verb} {step}" if step else verb
+
+
+def _keys(action: QAction) -> str:
+    return action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)

@@ -490,3 +490,24 @@ def test_a_reopened_store_holds_everything_written(service: WorkbookService) -> 
         reopened.close()
     assert again.answers == expected.answers and again.actions == expected.actions
     assert again.summary.level_label == expected.summary.level_label
+
+
+def test_restoring_removed_items_keeps_their_identity_and_place(service: WorkbookService) -> None:
+    summary = _assessment(service, _council(service))
+    first = service.add_evidence(summary.id, "ICT-1-M1", EvidenceReference("ICT strategy 2006-09", "intranet"))
+    service.add_evidence(summary.id, "ICT-1-M1", EvidenceReference("Cabinet minute 14/06"))
+    actions = [service.add_action(summary.id, Action(f"Step {n}", "ICT-1-M1")) for n in range(3)]
+
+    removed = service.remove_evidence(summary.id, first.id)
+    restored = service.restore_evidence(summary.id, removed, position=0)
+    assert restored.uid == first.uid and restored.reference == first.reference
+    assert [e.uid for e in service.open(summary.id).evidence][0] == first.uid
+
+    middle, position = service.remove_action(summary.id, actions[1].id)
+    back = service.restore_action(summary.id, middle, position)
+    assert back.uid == actions[1].uid
+    assert [a.uid for a in service.open(summary.id).actions] == [a.uid for a in actions]
+
+    # The history reads as one item removed and put back, with rising revisions.
+    revisions = [(rev, content is None) for _, uid, rev, _, content in _history(service, summary.id) if uid == first.uid]
+    assert revisions == [(1, False), (2, True), (3, False)]

@@ -10,24 +10,9 @@ from pytestqt.qtbot import QtBot
 
 from nesds_desktop.app import attach_store
 from nesds_desktop.domain.catalogue import Criterion, Section, Standard
-from nesds_desktop.ui.feedback import Feedback
+from nesds_desktop.ui.feedback import RecordingFeedback
 from nesds_desktop.ui.main_window import MainWindow
 from nesds_desktop.ui.models.catalogue_tree_model import CatalogueTreeModel, ItemRole
-
-
-class RecordingFeedback(Feedback):
-    def __init__(self) -> None:
-        super().__init__(None)
-        self.messages: list[tuple[str, str, str]] = []
-
-    def error(self, title: str, text: str) -> None:
-        self.messages.append(("error", title, text))
-
-    def warning(self, title: str, text: str) -> None:
-        self.messages.append(("warning", title, text))
-
-    def information(self, title: str, text: str) -> None:
-        self.messages.append(("information", title, text))
 
 
 @pytest.fixture
@@ -101,12 +86,13 @@ def test_a_damaged_store_is_reported_not_raised(qtbot: QtBot, tmp_path: Path) ->
     damaged = tmp_path / "damaged"
     damaged.mkdir()
     (damaged / "store.sqlite").write_bytes(b"\x00not a database" * 300)
-    feedback = RecordingFeedback()
+    feedback = RecordingFeedback()  # answers nothing: the user dismisses the question, which quits
     main = MainWindow(feedback=feedback)
     qtbot.addWidget(main)
     assert attach_store(main, str(damaged)) == 1
     [(kind, _title, text)] = feedback.messages
-    assert kind == "error" and "damaged" in text and str(damaged) in text
+    assert kind == "question" and "damaged" in text and str(damaged) in text
+    assert (damaged / "store.sqlite").read_bytes().startswith(b"\x00not a database")
 
 
 def test_models_pass_the_qt_model_tester(window: MainWindow, qtmodeltester: object) -> None:
@@ -121,7 +107,7 @@ def test_empty_tree_model_passes_the_model_tester(qtmodeltester: object) -> None
 
 def test_menus_have_mnemonics_and_shortcuts(window: MainWindow) -> None:
     titles = [action.text() for action in window.menuBar().actions()]
-    assert titles == ["&File", "&View", "&Help"]
+    assert titles == ["&File", "&Edit", "&Assessment", "&View", "&Help"]
     assert not window.quit_action.shortcut().isEmpty()
     assert window.find_action.shortcut().toString() == "Ctrl+F"
     assert window.browser.tree.focusPolicy() != Qt.FocusPolicy.NoFocus
