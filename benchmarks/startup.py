@@ -15,8 +15,9 @@ HERE = Path(__file__).resolve().parent
 _STAMP = re.compile(r"^(window shown|catalogue ready) at ([0-9.]+)$", re.MULTILINE)
 
 
-def _run(command: list[str]) -> dict[str, float]:
+def _run(command: list[str], extra_environment: dict[str, str] | None = None) -> dict[str, float]:
     environment = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    environment.update(extra_environment or {})
     started = time.time()
     result = subprocess.run(command, capture_output=True, text=True, env=environment, check=True, timeout=120)
     stamps = {name: (float(value) - started) * 1000 for name, value in _STAMP.findall(result.stdout)}
@@ -27,15 +28,17 @@ def _run(command: list[str]) -> dict[str, float]:
 
 def measure(runs: int = 9) -> list[str]:
     data_dir = Path(tempfile.mkdtemp(prefix="nesds-bench-"))
-    # Both started as a Python script: the app through its installed entry point.
-    app = [str(Path(sys.executable).with_name("nesds-desktop")), "--data-dir", str(data_dir), "--smoke"]
+    # Both started as a Python script: the app through its installed entry point, with no
+    # arguments as a double-click starts it (the data folder and smoke mode come by environment).
+    app = [str(Path(sys.executable).with_name("nesds-desktop"))]
+    app_environment = {"NESDS_DATA_DIR": str(data_dir), "NESDS_SMOKE": "1"}
     bare = [sys.executable, str(HERE / "bare_window.py")]
-    first = _run(app)  # creates the store and loads the bundled catalogue
+    first = _run(app, app_environment)  # creates the store and loads the bundled catalogue
     _run(bare)  # warm the file cache for both before timing
     bare_times, app_times, ready_times = [], [], []
     for _ in range(runs):  # interleaved so that machine load affects both alike
         bare_times.append(_run(bare)["window shown"])
-        stamps = _run(app)
+        stamps = _run(app, app_environment)
         app_times.append(stamps["window shown"])
         ready_times.append(stamps["catalogue ready"])
     bare_median, app_median = statistics.median(bare_times), statistics.median(app_times)

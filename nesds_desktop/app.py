@@ -7,13 +7,12 @@ SQLAlchemy, which costs more than Qt itself), so the user sees it at once.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from nesds_desktop.cli import parse, run_command
 
 if TYPE_CHECKING:
     from nesds_desktop.storage.store import Store
@@ -23,7 +22,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     if not arguments:
         # The usual double-click start: skip building the whole command-line parser.
-        return run_gui(argparse.Namespace(command=None, data_dir=None, smoke=False))
+        # NESDS_SMOKE=1 lets start-up checks and benchmarks time exactly this path.
+        smoke = os.environ.get("NESDS_SMOKE") == "1"
+        return run_gui(argparse.Namespace(command=None, data_dir=None, smoke=smoke))
+    from nesds_desktop.cli import parse, run_command  # the whole parser: only when there are arguments
+
     args = parse(arguments)
     if args.command:
         return run_command(args)
@@ -49,6 +52,10 @@ def run_gui(args: argparse.Namespace) -> int:
     status = {"code": 0}
 
     def open_store_and_catalogue() -> None:
+        from nesds_desktop.ui.icons import set_application_identity
+
+        # After the first paint: rendering the SVG icon is not worth delaying the window for.
+        set_application_identity(app)
         status["code"] = attach_store(window, args.data_dir)
         if args.smoke:
             print(f"window shown at {shown_at:.6f}", flush=True)
@@ -90,7 +97,7 @@ def attach_store(window: object, data_dir_option: str | None) -> int:
 
 
 def _open_store_or_way_out(window: object, data_dir: Path) -> tuple[Store, Path] | None:
-    from nesds_desktop.services.store_access import StoreError, open_data_store
+    from nesds_desktop.services.store_access import StoreError, newest_backup, open_data_store, restore_backup
     from nesds_desktop.ui.main_window import MainWindow, StoreWayOut
 
     assert isinstance(window, MainWindow)
@@ -98,7 +105,7 @@ def _open_store_or_way_out(window: object, data_dir: Path) -> tuple[Store, Path]
         try:
             return open_data_store(data_dir), data_dir
         except StoreError as error:
-            locked = "locked" in str(error)
+            locked = error.locked
             # Never swap files under a store another program holds open.
             backup = None if locked else newest_backup(data_dir)
             choice = window.ask_store_way_out(str(error), backup, locked)
@@ -117,42 +124,3 @@ def _open_store_or_way_out(window: object, data_dir: Path) -> tuple[Store, Path]
             data_dir = choice.folder
         elif choice.way is not StoreWayOut.TRY_AGAIN:
             return None
-
-
-def newest_backup(data_dir: Path) -> Path | None:
-    """The most recent store copy in the data folder's backups folder, if any."""
-    from nesds_desktop.storage.store import BACKUP_FOLDER_NAME
-
-    folder = data_dir / BACKUP_FOLDER_NAME
-    if not folder.is_dir():
-        return None
-    copies = [p for p in folder.glob("*.sqlite") if p.is_file() and p.stat().st_size > 0]
-    return max(copies, key=lambda p: (p.stat().st_mtime, p.name), default=None)
-
-
-def restore_backup(data_dir: Path, backup: Path) -> Path:
-    """Move the store (and its journal files) aside, never deleting it, and copy ``backup`` into its place.
-
-    Returns where the old store went.  The journal files move too: a write-ahead log left
-    beside the restored copy would be replayed into it.
-    """
-    import shutil
-    from datetime import datetime
-
-    from nesds_desktop.storage.store import STORE_FILE_NAME
-
-    store_path = data_dir / STORE_FILE_NAME
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    aside = data_dir / f"store.damaged-{stamp}.sqlite"
-    counter = 1
-    while aside.exists():
-        counter += 1
-        aside = data_dir / f"store.damaged-{stamp}-{counter}.sqlite"
-    if store_path.exists():
-        store_path.rename(aside)
-    for suffix in ("-wal", "-shm", "-journal"):
-        journal = data_dir / f"{STORE_FILE_NAME}{suffix}"
-        if journal.exists():
-            journal.rename(aside.with_name(aside.name + suffix))
-    shutil.copy2(backup, store_path)
-    return aside

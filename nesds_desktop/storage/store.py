@@ -22,8 +22,10 @@ BACKUP_FOLDER_NAME = "backups"
 class StoreError(Exception):
     """The store cannot be opened; the message says why and what to do."""
 
-    def __init__(self, path: Path, message: str) -> None:
+    def __init__(self, path: Path, message: str, *, locked: bool = False) -> None:
         self.path = path
+        #: Another program holds the store: try again later; never swap files under it.
+        self.locked = locked
         super().__init__(f"{path}: {message}")
 
 
@@ -75,7 +77,9 @@ def open_store(data_dir: Path) -> Store:
     except OperationalError as exc:
         engine.dispose()
         if "locked" in str(exc.orig):
-            raise StoreError(path, "the store is locked by another program (is NeSDS Workbook already open?).") from exc
+            raise StoreError(
+                path, "the store is locked by another program (is NeSDS Workbook already open?).", locked=True
+            ) from exc
         raise StoreError(path, f"the store cannot be opened ({exc.orig}).") from exc
     except DatabaseError as exc:
         engine.dispose()

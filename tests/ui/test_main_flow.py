@@ -18,10 +18,11 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from nesds_desktop.app import attach_store, restore_backup
+from nesds_desktop.app import attach_store
 from nesds_desktop.domain.assessments import Action
 from nesds_desktop.domain.authorities import Authority, AuthorityType, Region
 from nesds_desktop.domain.judgements import Judgement
+from nesds_desktop.services.store_access import restore_backup
 from nesds_desktop.services.workbook_service import WorkbookService
 from nesds_desktop.storage.store import BACKUP_FOLDER_NAME, STORE_FILE_NAME, open_store
 from nesds_desktop.ui.dialogs.action_dialog import ActionDialog
