@@ -8,15 +8,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import action_plan
+import exchange
 import level_rule
+import returns
 import startup
+import workbook
 
 
 def main() -> int:
     print(
         f"machine: {platform.machine()}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
     )
-    for measure in (startup.measure, level_rule.measure):
+    for measure in (startup.measure, level_rule.measure, workbook.measure, action_plan.measure, returns.measure,
+                    exchange.measure):
         for line in measure():
             print(line, flush=True)
     return 0

@@ -15,6 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from nesds_desktop._version import APP_NAME, __version__
+from nesds_desktop.commands import assessment, demo
+from nesds_desktop.commands import exchange as exchange_command
+from nesds_desktop.commands import export as export_command
+from nesds_desktop.commands import migrate as migrate_command
 
 if TYPE_CHECKING:
     from nesds_desktop.services.store_access import Store
@@ -51,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing.set_defaults(handler=_catalogue_list)
     _add_catalogue_transfer_commands(catalogue_commands)
+    migrate_command.register(commands)
+    demo.register(commands)
+    assessment.register(commands)
+    export_command.register(commands)
+    exchange_command.register(commands)
     return parser
 
 

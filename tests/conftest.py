@@ -8,6 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,3 +40,12 @@ def standards_root() -> Path:
 def _no_user_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # A test must never touch the real user's data folder.
     monkeypatch.setenv("NESDS_DATA_DIR", str(tmp_path / "default-data"))
+
+
+@pytest.fixture
+def desks() -> Iterator[list[Any]]:
+    """Stores opened as people's desks in the exchange tests (append them); closed at the end."""
+    opened: list[Any] = []
+    yield opened
+    for desk in opened:
+        desk.close()

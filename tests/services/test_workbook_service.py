@@ -501,7 +501,7 @@ def test_restoring_removed_items_keeps_their_identity_and_place(service: Workboo
     removed = service.remove_evidence(summary.id, first.id)
     restored = service.restore_evidence(summary.id, removed, position=0)
     assert restored.uid == first.uid and restored.reference == first.reference
-    assert [e.uid for e in service.open(summary.id).evidence][0] == first.uid
+    assert next(e.uid for e in service.open(summary.id).evidence) == first.uid
 
     middle, position = service.remove_action(summary.id, actions[1].id)
     back = service.restore_action(summary.id, middle, position)
@@ -509,5 +509,7 @@ def test_restoring_removed_items_keeps_their_identity_and_place(service: Workboo
     assert [a.uid for a in service.open(summary.id).actions] == [a.uid for a in actions]
 
     # The history reads as one item removed and put back, with rising revisions.
-    revisions = [(rev, content is None) for _, uid, rev, _, content in _history(service, summary.id) if uid == first.uid]
+    revisions = [
+        (rev, content is None) for _, uid, rev, _, content in _history(service, summary.id) if uid == first.uid
+    ]
     assert revisions == [(1, False), (2, True), (3, False)]
