@@ -7,9 +7,9 @@ would.  Every edit the child reported must be there; the one it may have been ma
 it died may be there or not, but whole; nothing after it may be there; and SQLite must find
 the file intact.
 
-A GUI-driven version (the same kill while pytest-qt types into the real main window in a
-child process) is feasible once the window can be started on a given assessment from the
-command line; this test covers the store and service underneath it.
+tests/test_kill_safety_gui.py does the same to the real main window driven by key events
+(judgements and notes typed into the workbook view); this test covers the store and service
+underneath it, at more kill points.
 """
 
 from __future__ import annotations
