@@ -9,6 +9,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import action_plan
+import comparison
 import exchange
 import level_rule
 import returns
@@ -21,7 +22,7 @@ def main() -> int:
         f"machine: {platform.machine()}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
     )
     for measure in (startup.measure, level_rule.measure, workbook.measure, action_plan.measure, returns.measure,
-                    exchange.measure):
+                    exchange.measure, comparison.measure):
         for line in measure():
             print(line, flush=True)
     return 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from nesds_desktop._version import APP_NAME, __version__
-from nesds_desktop.commands import assessment, demo
+from nesds_desktop.commands import assessment, compare, demo
 from nesds_desktop.commands import exchange as exchange_command
 from nesds_desktop.commands import export as export_command
 from nesds_desktop.commands import migrate as migrate_command
@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     assessment.register(commands)
     export_command.register(commands)
     exchange_command.register(commands)
+    compare.register(commands)
     return parser
 
 
