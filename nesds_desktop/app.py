@@ -1,7 +1,9 @@
 """Composition root: parse the command line, then run a command or open the window.
 
 The window is shown before the store and catalogue are opened (they import
-SQLAlchemy, which costs more than Qt itself), so the user sees it at once.
+SQLAlchemy, which costs more than Qt itself), so the user sees it at once.  A lone
+argument naming an assessment file (.nesds), as a double-click gives, opens the window
+and then that file; on macOS the file comes as a FileOpen event instead.
 """
 
 from __future__ import annotations
@@ -20,11 +22,14 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
+    # NESDS_SMOKE=1 lets start-up checks and benchmarks time exactly the double-click paths.
+    smoke = os.environ.get("NESDS_SMOKE") == "1"
     if not arguments:
         # The usual double-click start: skip building the whole command-line parser.
-        # NESDS_SMOKE=1 lets start-up checks and benchmarks time exactly this path.
-        smoke = os.environ.get("NESDS_SMOKE") == "1"
         return run_gui(argparse.Namespace(command=None, data_dir=None, smoke=smoke))
+    opened = assessment_file_argument(arguments)
+    if opened is not None:
+        return run_gui(argparse.Namespace(command=None, data_dir=None, smoke=smoke, open_file=opened))
     from nesds_desktop.cli import parse, run_command  # the whole parser: only when there are arguments
 
     args = parse(arguments)
@@ -33,13 +38,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_gui(args)
 
 
+def assessment_file_argument(arguments: Sequence[str]) -> Path | None:
+    """The assessment file when the only argument names one (a double-clicked .nesds file), else None."""
+    if len(arguments) != 1 or not arguments[0].lower().endswith(".nesds"):
+        return None  # decided without importing the exchange service (and SQLAlchemy with it)
+    from nesds_desktop.services.exchange_service import exchange_path_argument
+
+    return exchange_path_argument(arguments[0])
+
+
 def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from nesds_desktop._version import APP_NAME, __version__
     from nesds_desktop.ui.feedback import ConsoleFeedback
-    from nesds_desktop.ui.main_window import MainWindow
+    from nesds_desktop.ui.main_window import FileOpenFilter, MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -47,6 +61,10 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("NeSDS Workbook")
     window = MainWindow(feedback=ConsoleFeedback() if args.smoke else None)
+    app.installEventFilter(FileOpenFilter(window))
+    open_file = getattr(args, "open_file", None)
+    if open_file is not None:
+        window.request_open_file(open_file)  # opened by attach_store, once the store is open
     window.show()
     shown_at = time.time()
     status = {"code": 0}
@@ -93,6 +111,7 @@ def attach_store(window: object, data_dir_option: str | None) -> int:
         data_dir, catalogue_service.list_releases(store), lambda rid: catalogue_service.get_release(store, rid)
     )
     window.attach_workbook(WorkbookService(store, preferences.author_name(store)))
+    window.open_pending_files()  # a double-clicked assessment file, or one macOS sent
     return 0 if not report.problems else 1
 
 

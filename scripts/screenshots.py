@@ -3,6 +3,8 @@
 A small, realistic workshop is made in a temporary store first: Havering's ICT assessment
 for 2006/07 part-way through, with notes, evidence references and actions, beside a few
 other assessments so the list has something to filter.  Everything is drawn at 1366x768.
+For the merge dialog a copy travels to a service head's computer and comes back changed;
+the release migration dialog previews moving the workshop to nesds-2007.1 (not applied).
 """
 
 from __future__ import annotations
@@ -31,7 +33,12 @@ from nesds_desktop.domain.assessments import (
 from nesds_desktop.domain.authorities import Authority, AuthorityType, Region
 from nesds_desktop.domain.judgements import Judgement
 from nesds_desktop.domain.records import AssessmentDetails
+from nesds_desktop.services import catalogue_service
+from nesds_desktop.services.exchange_service import ExchangeService
 from nesds_desktop.services.workbook_service import WorkbookService
+from nesds_desktop.storage.store import open_store
+from nesds_desktop.ui.dialogs.merge_dialog import MergeDialog
+from nesds_desktop.ui.dialogs.release_migration_dialog import ReleaseMigrationDialog
 from nesds_desktop.ui.feedback import ConsoleFeedback
 from nesds_desktop.ui.main_window import MainWindow
 
@@ -176,6 +183,35 @@ def make_workshop(service: WorkbookService) -> int:
     return workshop.id
 
 
+def copy_sent_back(window: MainWindow, workshop_id: int, folder: Path) -> Path:
+    """The workshop sent to the Head of ICT, edited there, and sent back; one edit clashes with ours."""
+    assert window.service is not None and window.exchange is not None
+    sent, returned = folder / "havering-ict-2006-07.nesds", folder / "havering-ict-2006-07 (Head of ICT).nesds"
+    window.exchange.export([workshop_id], sent)
+    store = open_store(folder / "head-of-ict")
+    try:
+        catalogue_service.load_bundled_releases(store)
+        theirs = WorkbookService(store, "Sam Okafor, Head of ICT")
+        exchange = ExchangeService.for_workbook(theirs)
+        copy_id = exchange.apply(exchange.preview(sent)).assessment_ids[0]
+        theirs.set_judgement(copy_id, "ICT-2-P2", Judgement.PARTLY_MET)
+        theirs.set_notes(
+            copy_id,
+            "ICT-2-P2",
+            "Desktops are replaced every four years from the capital programme; servers from 2007/08. "
+            "The asset register is attached to the ICT board minutes of 9 January 2007.",
+        )
+        theirs.set_judgement(copy_id, "ICT-3-M3", Judgement.MET)
+        theirs.set_notes(copy_id, "ICT-3-M3", "Leavers' accounts are closed on the day HR tells ICT.")
+        theirs.add_evidence(copy_id, "ICT-3-M3", EvidenceReference("Leavers procedure", "intranet: /ict/leavers"))
+        exchange.export([copy_id], returned)
+    finally:
+        store.close()
+    # Meanwhile the workshop settled the same criterion differently.
+    window.service.set_judgement(workshop_id, "ICT-2-P2", Judgement.NOT_MET)
+    return returned
+
+
 def main(out_dir: Path) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -230,6 +266,25 @@ def main(out_dir: Path) -> int:
         presentation.resize(*SIZE)
         _save(presentation, out_dir / "presentation.png")
         presentation.close()
+
+        assert window.exchange is not None
+        returned = copy_sent_back(window, workshop_id, Path(data))
+        merge = MergeDialog.for_file(window.exchange, returned, window.feedback, window)
+        if merge is None:
+            return 1
+        merge.show()
+        merge.conflict_list.setCurrentRow(0)
+        _save(merge, out_dir / "merge-dialog.png")
+        merge.reject()
+
+        migration_service = window.migration_service()
+        newer = window.newer_releases(workshop_id)
+        if migration_service is None or not newer:
+            return 1
+        migration = ReleaseMigrationDialog(migration_service, workshop_id, newer, window.feedback, window)
+        migration.show()
+        _save(migration, out_dir / "release-migration.png")
+        migration.reject()
         window.close()
     del app
     return 0

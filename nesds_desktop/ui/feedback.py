@@ -12,7 +12,11 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+OPEN_FOLDER = "Open the &folder"
 
 
 def plain(text: str) -> str:
@@ -69,6 +73,20 @@ class Feedback:
         chosen, _ = QFileDialog.getSaveFileName(self.parent, title, str(start or ""), filters)
         return Path(chosen) if chosen else None
 
+    def offer_folder(self, title: str, text: str, folder: Path) -> None:
+        """Say a file was written, offering to show the folder that holds it (Enter) or to close."""
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.NoButton, self.parent)
+        show = box.addButton(OPEN_FOLDER, QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.setDefaultButton(show)
+        box.exec()
+        if box.clickedButton() is show:
+            self.open_folder(folder)
+
+    def open_folder(self, folder: Path) -> None:
+        """Show the folder in the desktop's file manager."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
 
 class ConsoleFeedback(Feedback):
     """For unattended runs (smoke checks, benchmarks): messages go to standard error, never block.
@@ -100,6 +118,9 @@ class ConsoleFeedback(Feedback):
 
     def choose_save_file(self, title: str, start: Path | None = None, filters: str = "") -> Path | None:
         return None
+
+    def offer_folder(self, title: str, text: str, folder: Path) -> None:
+        print(f"{title}: {text}", file=sys.stderr)
 
 
 class RecordingFeedback(Feedback):
@@ -151,6 +172,19 @@ class RecordingFeedback(Feedback):
 
     def choose_save_file(self, title: str, start: Path | None = None, filters: str = "") -> Path | None:
         return self._path("choose save file", title)
+
+    def offer_folder(self, title: str, text: str, folder: Path) -> None:
+        """Recorded as an "information" message; answer "Open the folder" to have it (recorded as) opened."""
+        self.messages.append(("information", title, text))
+        answer = self.answers.popleft() if self.answers else None
+        if answer is None or plain(str(answer)) == "Close":
+            return
+        if plain(str(answer)) != plain(OPEN_FOLDER):
+            raise AssertionError(f"{answer!r} is not one of the choices offered: {[plain(OPEN_FOLDER), 'Close']}")
+        self.open_folder(folder)
+
+    def open_folder(self, folder: Path) -> None:
+        self.messages.append(("open folder", str(folder), ""))
 
     def kinds(self) -> list[str]:
         return [kind for kind, _title, _text in self.messages]

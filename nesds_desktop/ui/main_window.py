@@ -3,6 +3,11 @@
 Every command is a menu action with a mnemonic and a shortcut.  Undo and redo follow the
 current assessment's own stack (a QUndoGroup).  The store is saved as each edit is made,
 so the title never says "unsaved": it says how many edits the user can still undo.
+
+Files come and go through the File menu: an assessment file (.nesds) opened from the menu,
+dropped on the window or double-clicked is previewed in the merge dialog and, once
+applied, is one undo step; returns, action plans and assessment files are exported with a
+progress dialog; an edited return is previewed before it is applied.
 """
 
 from __future__ import annotations
@@ -10,12 +15,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QTabBar, QTabWidget, QWidget
+from PySide6.QtCore import QEvent, QMimeData, QObject, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QFileOpenEvent,
+    QKeySequence,
+    QUndoGroup,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QProgressDialog,
+    QTabBar,
+    QTabWidget,
+    QWidget,
+)
 from shiboken6 import Shiboken
 
 from nesds_desktop._version import APP_NAME
@@ -26,6 +52,8 @@ from nesds_desktop.ui.views.catalogue_browser import CatalogueBrowser, ReleaseLo
 
 if TYPE_CHECKING:  # the services import SQLAlchemy: not before the window is shown
     from nesds_desktop.domain.records import AssessmentSummary
+    from nesds_desktop.services.exchange_service import AppliedMerge, ExchangeService
+    from nesds_desktop.services.release_migration_service import ReleaseMigrationService
     from nesds_desktop.services.workbook_service import WorkbookService
     from nesds_desktop.ui.dialogs.about_dialog import AboutDialog
     from nesds_desktop.ui.dialogs.authority_dialog import AuthorityRegisterDialog
@@ -38,6 +66,10 @@ if TYPE_CHECKING:  # the services import SQLAlchemy: not before the window is sh
 
 CATALOGUE_TAB = 0
 ASSESSMENTS_TAB = 1
+ASSESSMENT_FILE_SUFFIX = ".nesds"  # as exchange.file_format.FILE_SUFFIX, without importing it at start-up
+ASSESSMENT_FILE_FILTER = "NeSDS assessment files (*.nesds);;All files (*)"
+KEEP_NAMES = "&Keep notes and names"
+LEAVE_OUT_NAMES = "&Leave out notes and names"
 
 
 def short_title(summary: AssessmentSummary) -> str:
@@ -72,12 +104,65 @@ class StoreChoice:
     folder: Path | None = None
 
 
+def dropped_assessment_files(mime: QMimeData) -> list[Path]:
+    """The local .nesds files among what is dragged (others are not for this window)."""
+    if not mime.hasUrls():
+        return []
+    paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+    return [path for path in paths if path.suffix.lower() == ASSESSMENT_FILE_SUFFIX]
+
+
+class FileOpenFilter(QObject):
+    """macOS opens a double-clicked file by sending the application a FileOpen event."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)  # goes with the window, and Qt then stops calling it
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            path = Path(event.file())
+            if path.suffix.lower() == ASSESSMENT_FILE_SUFFIX:
+                self._window.request_open_file(path)
+                return True
+        return False
+
+
+class _Progress:
+    """A modal progress dialog fed by a service's ``progress(done, total)`` callback."""
+
+    def __init__(self, parent: QWidget, label: str) -> None:
+        self.dialog = QProgressDialog(label, "", 0, 0, parent)
+        self.dialog.setWindowTitle("Please wait")
+        self.dialog.setCancelButton(None)  # the services cannot stop half-way
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(0)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.show()
+        QApplication.processEvents()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.dialog.maximum() != max(total, 1):
+            self.dialog.setMaximum(max(total, 1))
+        self.dialog.setValue(min(done, max(total, 1)))
+
+    def close(self) -> None:
+        self.dialog.close()
+        self.dialog.deleteLater()
+
+
 class MainWindow(QMainWindow):
     def __init__(self, feedback: Feedback | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.feedback = feedback or Feedback(self)
         self.data_dir: Path | None = None
         self.service: WorkbookService | None = None
+        self.exchange: ExchangeService | None = None
+        self._migration: ReleaseMigrationService | None = None
+        self._newer_releases: dict[int, list[str]] = {}
+        self._pending_files: list[Path] = []
+        self._last_folder: Path | None = None
         self._releases: list[ReleaseSummary] = []
         self._views: dict[int, WorkbookView] = {}
         self._titles: dict[int, str] = {}
@@ -106,6 +191,7 @@ class MainWindow(QMainWindow):
         self.tabs.tabCloseRequested.connect(self.close_assessment)
         self.assessment_list.openRequested.connect(self.open_assessment)
         self.assessment_list.newRequested.connect(self.new_assessment)
+        self.setAcceptDrops(True)
         self._update_actions()
         self.resize(1280, 760)
 
@@ -124,8 +210,22 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self.new_action = self._action(file_menu, "&New Assessment…", self.new_assessment, "Ctrl+N")
         self.open_action = self._action(file_menu, "&Open Assessment…", self.show_assessment_list, "Ctrl+O")
+        self.open_file_action = self._action(file_menu, "Open &File…", self.choose_assessment_file, "Ctrl+Shift+O")
         self.duplicate_action = self._action(
             file_menu, "&Duplicate into New Round…", self.duplicate_assessment, "Ctrl+Shift+D"
+        )
+        file_menu.addSeparator()
+        export_menu = file_menu.addMenu("&Export")
+        self.export_file_action = self._action(
+            export_menu, "Assessment &file (.nesds)…", self.export_assessment_file, "Ctrl+Shift+S"
+        )
+        self.export_return_action = self._action(export_menu, "&Return (Excel)…", self.export_return, "Ctrl+Shift+X")
+        self.export_plan_action = self._action(
+            export_menu, "&Action plan (PDF)…", self.export_action_plan, "Ctrl+Shift+P"
+        )
+        import_menu = file_menu.addMenu("&Import")
+        self.import_return_action = self._action(
+            import_menu, "Edited &return…", self.import_edited_return, "Ctrl+Shift+M"
         )
         file_menu.addSeparator()
         self.close_action = self._action(file_menu, "&Close Assessment", self.close_assessment, "Ctrl+W")
@@ -154,6 +254,10 @@ class MainWindow(QMainWindow):
         self.details_action = self._action(assessment_menu, "&Details…", self.show_details, "Ctrl+Shift+I")
         self.actions_action = self._action(
             assessment_menu, "Action &Register", self._current_view_call("show_actions"), "Ctrl+Shift+R"
+        )
+        # "&Move": R is Action Register's letter in this menu.
+        self.migrate_action = self._action(
+            assessment_menu, "&Move to a Newer Release…", self.move_to_newer_release, "Ctrl+Shift+N"
         )
         assessment_menu.addSeparator()
         self.presentation_action = self._action(assessment_menu, "&Presentation View", self.toggle_presentation, "F5")
@@ -194,9 +298,20 @@ class MainWindow(QMainWindow):
         self.about_qt_action = self._action(help_menu, "About &Qt", QApplication.aboutQt)
 
     def window_actions(self) -> list[QAction]:
-        """Every command of the window's menus."""
+        """Every command of the window's menus, submenus' commands included."""
+
+        def commands(menu: QMenu) -> list[QAction]:
+            found: list[QAction] = []
+            for action in menu.actions():
+                sub = action.menu()
+                if isinstance(sub, QMenu):
+                    found += commands(sub)
+                elif not action.isSeparator():
+                    found.append(action)
+            return found
+
         menus = [a.menu() for a in self.menuBar().actions()]
-        return [a for m in menus if isinstance(m, QMenu) for a in m.actions() if not a.isSeparator()]
+        return [a for m in menus if isinstance(m, QMenu) for a in commands(m)]
 
     def _give_way(self, view: QWidget) -> None:
         """Take from the view's own actions the keys the window's menus already answer.
@@ -237,18 +352,30 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has_service = self.service is not None
         has_view = self.current_view() is not None
-        for action in (self.new_action, self.open_action, self.preferences_action, self.authorities_action):
+        for action in (
+            self.new_action,
+            self.open_action,
+            self.open_file_action,
+            self.import_return_action,
+            self.preferences_action,
+            self.authorities_action,
+        ):
             action.setEnabled(has_service)
         for action in (
             self.duplicate_action,
             self.close_action,
             self.details_action,
             self.actions_action,
+            self.export_file_action,
+            self.export_return_action,
+            self.export_plan_action,
             self.zoom_in_action,
             self.zoom_out_action,
             self.zoom_reset_action,
         ):
             action.setEnabled(has_view)
+        view = self.current_view()
+        self.migrate_action.setEnabled(view is not None and bool(self.newer_releases(view.assessment_id())))
         self.presentation_action.setEnabled(has_service)
         shown = self.presentation is not None and self.presentation.isVisible()
         self.presentation_action.setChecked(shown)
@@ -268,10 +395,25 @@ class MainWindow(QMainWindow):
             self.status_label.setText(f"No catalogue release in the store · data folder {data_dir}")
 
     def attach_workbook(self, service: WorkbookService) -> None:
-        """The store is open: assessments can be listed, started and opened."""
+        """The store is open: assessments can be listed, started, opened, exchanged and exported."""
+        from nesds_desktop.services.exchange_service import ExchangeService
+
         self.service = service
+        self.exchange = ExchangeService.for_workbook(service)
         service.listeners.append(self._on_store_changed)
         self.assessment_list.set_service(service)
+        self._update_actions()
+
+    def refresh_catalogue(self) -> None:
+        """The releases in the store changed (a file brought one, or its merge was undone)."""
+        from nesds_desktop.services import catalogue_service
+
+        if self.service is None:
+            return
+        store = self.service.store
+        self._releases = catalogue_service.list_releases(store)
+        self.browser.set_catalogue(self._releases, lambda rid: catalogue_service.get_release(store, rid))
+        self._newer_releases.clear()
         self._update_actions()
 
     def show_store_problem(self, title: str, message: str) -> None:
@@ -463,6 +605,7 @@ class MainWindow(QMainWindow):
         index = self.tabs.indexOf(self._views[summary.id])
         self.tabs.setTabText(index, self._titles[summary.id])
         self.tabs.setTabToolTip(index, summary.title)
+        self._views[summary.id].refresh()
         self.assessment_list.mark_stale()
         if self.presentation is not None:
             self.presentation.refresh()
@@ -521,6 +664,312 @@ class MainWindow(QMainWindow):
         dialog = AboutDialog(self.data_dir, self._releases, self)
         dialog.open()
         return dialog
+
+    # -- assessment files: open, drop, double-click ---------------------------------------------
+    def choose_assessment_file(self) -> None:
+        path = self.feedback.choose_open_file(
+            "Open assessment file", self._last_folder or self.data_dir, ASSESSMENT_FILE_FILTER
+        )
+        if path is not None:
+            self._last_folder = path.parent
+            self.open_assessment_file(path)
+
+    def request_open_file(self, path: Path) -> None:
+        """Open ``path`` once the store is attached (a double-click may come before it is)."""
+        if self.exchange is None:
+            self._pending_files.append(path)
+        else:
+            QTimer.singleShot(0, lambda: self.open_assessment_file(path))
+
+    def open_pending_files(self) -> None:
+        """Open the files asked for before the store was attached (called by the composition root)."""
+        pending, self._pending_files = self._pending_files, []
+        for path in pending:
+            self.open_assessment_file(path)
+
+    def open_assessment_file(self, path: Path) -> AppliedMerge | None:
+        """Preview ``path`` in the merge dialog; once applied, show each assessment and make each
+        merge one undo step on that assessment's stack.  None when nothing was applied."""
+        from nesds_desktop.ui.dialogs.merge_dialog import MergeDialog
+        from nesds_desktop.ui.undo.merge_command import MergeCommand
+
+        if self.exchange is None:
+            self._pending_files.append(path)
+            return None
+        self.flush_all()  # typed notes belong in the store before it is compared with the file
+        dialog = MergeDialog.for_file(self.exchange, path, self.feedback, self)
+        if dialog is None:  # the problem was already explained
+            return None
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        applied = dialog.applied
+        dialog.deleteLater()
+        if not accepted or applied is None:
+            return None
+        for part in applied.parts:
+            view = self.open_assessment(part.assessment_id)
+            if view is None or part.is_new:
+                continue
+            view.undo_stack.push(  # the push does not merge again
+                MergeCommand(
+                    self.exchange,
+                    applied,
+                    part.assessment_id,
+                    notify=partial(self._after_merge_step, applied),
+                    report=partial(self._report_step, view),
+                )
+            )
+        if applied.releases:
+            self.refresh_catalogue()
+        self.assessment_list.mark_stale()
+        added, merged = len(applied.added_ids), len(applied.merged_ids)
+        self.status_label.setText(
+            f"{path.name} opened: {plural(added, 'assessment')} added, {plural(merged, 'assessment')} merged"
+            + (f" ({_keys(self.undo_action)} undoes a merge)" if merged else "")
+        )
+        return applied
+
+    def _after_merge_step(self, applied: AppliedMerge, _ref: str | None) -> None:
+        """A merge was undone or redone: the releases it brought may have gone or come back."""
+        if applied.releases:
+            self.refresh_catalogue()
+        self.assessment_list.mark_stale()
+
+    def _report_step(self, view: WorkbookView, what: str, error: Exception) -> None:
+        self.feedback.error("The change could not be made", f"{what}: {error}")
+        view.refresh()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self.exchange is not None and dropped_assessment_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        if self.exchange is not None and dropped_assessment_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = dropped_assessment_files(event.mimeData())
+        if self.exchange is None or not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # After the drop returns: the dialog is modal, and the dragging application waits for us.
+        QTimer.singleShot(0, lambda: self._open_files(paths))
+
+    def _open_files(self, paths: list[Path]) -> None:
+        for path in paths:
+            self.open_assessment_file(path)
+
+    # -- export and import ----------------------------------------------------------------------
+    def _save_path(self, title: str, name: str, filters: str, suffix: str) -> Path | None:
+        start = self._last_folder or _documents_folder()
+        path = self.feedback.choose_save_file(title, start / name, filters)
+        if path is None:
+            return None
+        if path.suffix.lower() != suffix:
+            path = path.with_name(path.name + suffix)
+        self._last_folder = path.parent
+        return path
+
+    def _current_summary(self) -> AssessmentSummary | None:
+        view = self.current_view()
+        if view is None or self.service is None:
+            return None
+        self.flush_all()
+        return self.service.get_assessment(view.assessment_id())
+
+    def _written(self, title: str, text: str, path: Path) -> None:
+        self.status_label.setText(f"Written: {path}")
+        self.feedback.offer_folder(title, text, path.parent)
+
+    def export_assessment_file(self) -> Path | None:
+        """The current assessment as a .nesds file to send by email; notes and names may be left out."""
+        summary = self._current_summary()
+        if summary is None or self.exchange is None:
+            return None
+        answer = self.feedback.ask(
+            "Export an assessment file",
+            f"Export {summary.title} as an assessment file to send. Keep the evidence notes and people's names "
+            "in it, or leave them out?",
+            [KEEP_NAMES, LEAVE_OUT_NAMES],
+            details="A file without notes and names can be opened elsewhere as a new copy, but it can never be "
+            "merged back into this assessment.",
+        )
+        if answer is None:
+            return None
+        name = _safe_file_name(f"{summary.authority.name} {summary.standard_code} {summary.round.label}")
+        path = self._save_path(
+            "Export assessment file", name + ASSESSMENT_FILE_SUFFIX, ASSESSMENT_FILE_FILTER, ".nesds"
+        )
+        if path is None:
+            return None
+        from nesds_desktop.services.exchange_service import ExchangeError
+
+        progress = _Progress(self, f"Writing {path.name}…")
+        try:
+            # The save dialog has already asked before replacing a file.
+            outcome = self.exchange.export([summary.id], path, redact_names=answer == LEAVE_OUT_NAMES, overwrite=True)
+        except ExchangeError as error:
+            self.feedback.error("The assessment file was not written", str(error))
+            return None
+        finally:
+            progress.close()
+        left_out = " Evidence notes and people's names were left out." if outcome.redacted else ""
+        self._written(
+            "Assessment file written",
+            f"{summary.title} was written to {path} ({_size(outcome.file_bytes)}).{left_out}",
+            path,
+        )
+        return path
+
+    def export_return(self) -> Path | None:
+        """The return of the current assessment's authority for its round: every standard it assessed."""
+        from nesds_desktop.services.return_service import ReturnError, export_return, return_assessment_ids
+
+        summary = self._current_summary()
+        if summary is None or self.service is None:
+            return None
+        ids = return_assessment_ids(self.service, summary.authority.id, summary.round)
+        name = _safe_file_name(f"{summary.authority.name} return {summary.round.label}") + ".xlsx"
+        path = self._save_path("Export the return", name, "Excel workbooks (*.xlsx)", ".xlsx")
+        if path is None:
+            return None
+        progress = _Progress(self, f"Writing the return for {summary.authority.name}, {summary.round.label}…")
+        try:
+            exported = export_return(self.service, ids, path, progress=progress)
+        except (ReturnError, OSError) as error:
+            self.feedback.error("The return was not written", str(error))
+            return None
+        finally:
+            progress.close()
+        warnings = "".join(f"\n\n{warning}." for warning in exported.warnings)
+        self._written(
+            "Return written",
+            f"The return for {summary.authority.name}, {summary.round.label} "
+            f"({plural(exported.assessments, 'standard')}: {', '.join(exported.sheets)}) was written to {path}: "
+            f"{plural(exported.criteria, 'criterion', 'criteria')}, {plural(exported.actions, 'action')}.{warnings}",
+            path,
+        )
+        return path
+
+    def export_action_plan(self) -> Path | None:
+        from nesds_desktop.services.action_plan_service import ActionPlanError, export_action_plan, suggested_file_name
+
+        summary = self._current_summary()
+        if summary is None or self.service is None:
+            return None
+        path = self._save_path("Export the action plan", suggested_file_name(summary), "PDF documents (*.pdf)", ".pdf")
+        if path is None:
+            return None
+        progress = _Progress(self, f"Writing the action plan for {summary.title}…")
+        try:
+            export_action_plan(self.service, summary.id, path, progress=progress)
+        except ActionPlanError as error:
+            self.feedback.error("The action plan was not written", str(error))
+            return None
+        finally:
+            progress.close()
+        self._written("Action plan written", f"The action plan for {summary.title} was written to {path}.", path)
+        return path
+
+    def import_edited_return(self) -> None:
+        """Read a return edited outside the workbook, show what it changes, and apply it if asked."""
+        from nesds_desktop.services.return_service import ReturnError, apply_return_import, preview_return_import
+        from nesds_desktop.ui.dialogs.return_import_dialog import ReturnImportDialog
+
+        if self.service is None:
+            return
+        path = self.feedback.choose_open_file(
+            "Import an edited return",
+            self._last_folder or _documents_folder(),
+            "Spreadsheets (*.xlsx *.xlsm *.xls *.ods);;All files (*)",
+        )
+        if path is None:
+            return
+        self._last_folder = path.parent
+        self.flush_all()
+        try:
+            preview = preview_return_import(self.service, path)
+        except ReturnError as error:
+            self.feedback.error(f"{path.name} cannot be imported", f"{error}\n\nNothing in the store was changed.")
+            return
+        dialog = ReturnImportDialog(preview, self)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if not accepted:
+            return
+        try:
+            applied = apply_return_import(self.service, preview)
+        except Exception as error:  # refused, or a locked or damaged store part-way
+            self.feedback.error("The return was not applied in full", str(error))
+            applied = None
+        for view in self._views.values():
+            view.refresh()
+        self.assessment_list.mark_stale()
+        if applied is None:
+            return
+        skipped = "".join(f"\n{line}" for line in applied.skipped)
+        text = f"{plural(applied.applied, 'change')} from {path.name} applied."
+        if skipped:
+            text += f"\n\nLeft out, because they changed after the preview:{skipped}"
+        self.status_label.setText(text.splitlines()[0])
+        self.feedback.information("Return imported", text)
+
+    # -- catalogue releases ---------------------------------------------------------------------
+    def migration_service(self) -> ReleaseMigrationService | None:
+        from nesds_desktop.services.release_migration_service import ReleaseMigrationService
+
+        if self.service is None:
+            return None
+        if self._migration is None:
+            self._migration = ReleaseMigrationService(self.service.store, self.service.author)
+            self._migration.listeners = self.service.listeners  # so the list and status follow a move
+        self._migration.author = self.service.author  # the preferences may have changed it
+        return self._migration
+
+    def newer_releases(self, assessment_id: int) -> list[str]:
+        """The releases the assessment can move to (remembered until a move or a catalogue change)."""
+        if assessment_id not in self._newer_releases:
+            migration = self.migration_service()
+            try:
+                found = migration.newer_releases(assessment_id) if migration is not None else []
+            except Exception:  # a missing assessment or a damaged crosswalk: nothing to offer
+                found = []
+            self._newer_releases[assessment_id] = found
+        return self._newer_releases[assessment_id]
+
+    def move_to_newer_release(self) -> None:
+        """Preview the move of the current assessment to a newer release; on Apply, reopen it there."""
+        from nesds_desktop.ui.dialogs.release_migration_dialog import ReleaseMigrationDialog
+
+        view = self.current_view()
+        migration = self.migration_service()
+        if view is None or migration is None:
+            return
+        assessment_id = view.assessment_id()
+        releases = self.newer_releases(assessment_id)
+        if not releases:
+            return
+        view.flush_pending_edits()
+        dialog = ReleaseMigrationDialog(migration, assessment_id, releases, self.feedback, self)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        migrated = dialog.migrated
+        dialog.deleteLater()
+        if not accepted or migrated is None:
+            return
+        # The undo stack speaks of the old release's criteria: the view starts again.
+        self.close_assessment(self.tabs.indexOf(view))
+        self._newer_releases.pop(assessment_id, None)
+        self.assessment_list.mark_stale()
+        self.open_assessment(assessment_id)
+        self.status_label.setText(
+            f"{migrated.assessment_title} now uses {migrated.to_release}: "
+            f"{plural(len(migrated.to_confirm), 'answer')} to confirm, "
+            f"{plural(len(migrated.new), 'new criterion', 'new criteria')}"
+        )
 
     # -- the presentation view ------------------------------------------------------------------
     def toggle_presentation(self) -> PresentationWindow:
@@ -600,3 +1049,18 @@ def _step_text(verb: str, step: str) -> str:
 
 def _keys(action: QAction) -> str:
     return action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def _safe_file_name(name: str) -> str:
+    """A name every file system takes: "2006/07" becomes "2006-07", other awkward characters spaces."""
+    cleaned = name.replace("/", "-")
+    return " ".join("".join(" " if c in '\\:*?"<>|' or ord(c) < 32 else c for c in cleaned).split())
+
+
+def _documents_folder() -> Path:
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found else Path.home()
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size >= 1024 else f"{size} bytes"

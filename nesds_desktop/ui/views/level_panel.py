@@ -2,20 +2,26 @@
 
 The section of the current criterion is opened out with its explanation and full shares,
 so the room sees at once what the judgement just given did to its section.  All text is in
-scrolling text browsers, so nothing is clipped however far the view is zoomed.
+scrolling text browsers, so nothing is clipped however far the view is zoomed; the
+standard's part is given the height its explanation and shares need (up to most of the
+panel), and the panel a width of about 36 characters, so at 1366x768 they read in full.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from nesds_desktop.domain.level_rule import LEVEL_RULE, LevelShare, SectionResult, StandardResult
 
 CURRENT_MARK = "▶"
 RULE_ANCHOR = "level-rule"
+MIN_WIDTH_CHARS = 36  # "Share met: Minimum 35% · Progressing 5%" on one line, the explanation in few
+MAX_STANDARD_SHARE = 0.6  # of the panel's height; the sections keep the rest
+MIN_SECTIONS_HEIGHT_LINES = 6
 
 
 def percent(share: LevelShare) -> str:
@@ -87,6 +93,32 @@ class LevelPanel(QWidget):
     def rule_shown(self) -> bool:
         return self.rule_button.isChecked()
 
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        # In characters of the current font, so a zoomed view keeps its explanation readable.
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), self.fontMetrics().averageCharWidth() * MIN_WIDTH_CHARS), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_standard()
+
+    def _fit_standard(self) -> None:
+        """Give the standard's part the height its text needs, so the explanation is not cut off."""
+        total = self.splitter.height()
+        if total <= 0 or not self.isVisible():
+            return
+        view = self.standard_view
+        document = view.document()
+        document.setTextWidth(view.viewport().width())
+        frame = view.height() - view.viewport().height()
+        needed = int(document.size().height()) + frame + 2
+        line = self.fontMetrics().lineSpacing()
+        wanted = min(needed, int(total * MAX_STANDARD_SHARE), total - line * MIN_SECTIONS_HEIGHT_LINES)
+        wanted = max(wanted, line * 4)
+        if abs(self.splitter.sizes()[0] - wanted) > 2:
+            self.splitter.setSizes([wanted, total - wanted - self.splitter.handleWidth()])
+
     def _show_rule(self, shown: bool) -> None:
         self.rule_button.setText("Hide the level r&ule" if shown else "Show the level r&ule")
         self._render_standard()
@@ -114,4 +146,6 @@ class LevelPanel(QWidget):
             return
         scroll = self.standard_view.verticalScrollBar().value()
         self.standard_view.setHtml(standard_html(self._result, self.rule_shown()))
+        if not self.rule_shown():  # the rule is long: read by scrolling, the panel keeps its shape
+            self._fit_standard()
         self.standard_view.verticalScrollBar().setValue(scroll)

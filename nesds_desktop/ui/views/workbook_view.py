@@ -74,7 +74,7 @@ CRITERIA_PAGE = 0
 ACTIONS_PAGE = 1
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 MIN_ZOOM, MAX_ZOOM = ZOOM_STEPS[0], ZOOM_STEPS[-1]
-SPLITTER_SHARES = (0.29, 0.51, 0.20)  # navigator, criterion pane, level panel
+SPLITTER_SHARES = (0.28, 0.50, 0.22)  # navigator, criterion pane, level panel (its explanation needs room)
 
 
 def needs_answer(answer: CriterionAnswer) -> bool:
