@@ -1,14 +1,19 @@
 """Render a demo action plan's pages into docs/action-plan/page-N.png (never edited by hand).
 
-    python scripts/render_action_plan.py [OUT_DIR]
+    python scripts/render_action_plan.py [--compare] [OUT_DIR]
 
 Builds invented demo data (services/demo_data.py, fixed seed) in a temporary store, picks the
 latest-round assessment with the most open actions and gaps, exports its action plan and
 renders every page with pdftoppm (Debian package poppler-utils).
+
+With ``--compare`` the plan holds the optional "How we compare" section, and only the
+section's first page is rendered, as OUT_DIR/comparison-page.png (the page-N images, of the
+plan without the section, are left as they are).
 """
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import subprocess
 import sys
@@ -32,6 +37,8 @@ SEED = 7
 AUTHORITIES = 6
 ROUNDS = 3
 RESOLUTION = 100  # dots per inch: A4 becomes 827 x 1169 pixels
+COMPARISON_HEADING = "How we compare"
+COMPARISON_IMAGE = "comparison-page.png"
 
 
 def _richness(snapshot: AssessmentSnapshot) -> tuple[int, int, int]:
@@ -40,7 +47,7 @@ def _richness(snapshot: AssessmentSnapshot) -> tuple[int, int, int]:
     return open_actions, gaps, -snapshot.summary.id
 
 
-def render(out_dir: Path, data_dir: Path) -> list[Path]:
+def render(out_dir: Path, data_dir: Path, *, compare: bool = False) -> list[Path]:
     store = open_data_store(data_dir)
     try:
         load_bundled_releases(store)
@@ -51,11 +58,33 @@ def render(out_dir: Path, data_dir: Path) -> list[Path]:
         chosen = max(snapshots, key=_richness).summary
         workshop = chosen.workshop_end or chosen.workshop_start
         produced = workshop + timedelta(days=14) if workshop else None
-        pdf = export_action_plan(service, chosen.id, data_dir / "action-plan.pdf", produced=produced)
+        target = data_dir / "action-plan.pdf"
+        pdf = export_action_plan(service, chosen.id, target, produced=produced, comparison=compare)
     finally:
         store.close()
     print(f"exported {chosen.title}")
+    if compare:
+        return [render_comparison_page(pdf, out_dir / COMPARISON_IMAGE)]
     return render_pages(pdf, out_dir)
+
+
+def render_comparison_page(pdf: Path, target: Path, resolution: int = RESOLUTION) -> Path:
+    """The page on which "How we compare" starts, as ``target``."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
+                          text=True, encoding="utf-8").stdout  # fmt: skip
+    # The section's heading is on its first page only (the running header never says it).
+    pages = [number for number, page in enumerate(text.split("\f"), start=1) if COMPARISON_HEADING in page]
+    if not pages:
+        raise SystemExit(f"no page of {pdf} holds {COMPARISON_HEADING!r}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        stem = Path(scratch) / "page"
+        first = str(pages[0])
+        subprocess.run(["pdftoppm", "-png", "-r", str(resolution), "-f", first, "-l", first, "-singlefile",
+                        str(pdf), str(stem)], check=True)  # fmt: skip
+        with Image.open(stem.with_suffix(".png")) as image:
+            image.convert("RGB").quantize(colors=64).save(target, optimize=True)
+    return target
 
 
 def render_pages(pdf: Path, out_dir: Path, resolution: int = RESOLUTION) -> list[Path]:
@@ -80,9 +109,13 @@ def render_pages(pdf: Path, out_dir: Path, resolution: int = RESOLUTION) -> list
 
 
 def main(argv: list[str]) -> int:
-    out_dir = Path(argv[1]) if len(argv) > 1 else DEFAULT_OUT
+    parser = argparse.ArgumentParser(description="Render a demo action plan's pages as PNG images.")
+    parser.add_argument("--compare", action="store_true",
+                        help=f"include 'How we compare' and render its first page as {COMPARISON_IMAGE}")
+    parser.add_argument("out_dir", nargs="?", type=Path, default=DEFAULT_OUT, help="where the images go")
+    args = parser.parse_args(argv[1:])
     with tempfile.TemporaryDirectory() as data:
-        for page in render(out_dir, Path(data)):
+        for page in render(args.out_dir, Path(data), compare=args.compare):
             print(f"wrote {page}")
     return 0
 

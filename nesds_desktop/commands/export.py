@@ -4,9 +4,12 @@ The documents that leave the building, and the return coming back edited:
 
     nesds-desktop export return ASSESSMENT_ID... -o FILE.xlsx [--force]
     nesds-desktop export action-plan ASSESSMENT_ID -o FILE.pdf [--force]
+                                     [--compare [--peer-type T] [--peer-region G]]
     nesds-desktop import return FILE.xlsx [--apply]
 
 ``import return`` without ``--apply`` only lists what the return would change.
+``--compare`` adds "How we compare" to the action plan: the authority beside its peers
+(anonymised), the criteria most peers meet, and its progress over rounds.
 Assessment ids are shown by ``nesds-desktop assessment list``.  A further document
 type is one more ``documents.add_parser(...)`` in :func:`register`, with its handler
 here; services are imported inside handlers so ``--help`` stays quick.
@@ -18,7 +21,12 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+# The same choices as ``compare --type`` (AuthorityType's values), written out there so that
+# building the parser imports nothing heavy.
+from nesds_desktop.commands.compare import TYPE_CHOICES
+
 if TYPE_CHECKING:
+    from nesds_desktop.services.action_plan_service import PeerFilter
     from nesds_desktop.services.store_access import Store
 
 EXIT_OK = 0
@@ -52,6 +60,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                       help="assessment id, as shown by 'assessment list'")
     plan.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.pdf", help="the PDF to write")
     plan.add_argument("--force", action="store_true", help="replace FILE.pdf if it exists")
+    plan.add_argument("--compare", action="store_true",
+                      help="add 'How we compare': peers (anonymised), criteria most peers meet, progress over rounds")
+    plan.add_argument("--peer-type", choices=TYPE_CHOICES, metavar="T",
+                      help=f"with --compare, only peers of this authority type: {', '.join(TYPE_CHOICES)}")
+    plan.add_argument("--peer-region", metavar="G", help="with --compare, only peers in this region, e.g. 'South East'")
     plan.set_defaults(handler=_export_action_plan)
 
     importing = commands.add_parser("import", help="read an edited Excel return back into its assessments")
@@ -112,17 +125,36 @@ def _export_return(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _peer_filter(args: argparse.Namespace, err: TextIO) -> PeerFilter | None:
+    """The peers ``--peer-type`` and ``--peer-region`` ask for; None after saying what is wrong."""
+    from nesds_desktop.domain.authorities import AuthorityError, AuthorityType, Region
+    from nesds_desktop.services.action_plan_service import PeerFilter
+
+    if (args.peer_type or args.peer_region) and not args.compare:
+        print("error: --peer-type and --peer-region narrow the comparison: give --compare too", file=err)
+        return None
+    try:
+        region = Region.from_label(args.peer_region) if args.peer_region else None
+    except AuthorityError as exc:
+        print(f"error: {exc}", file=err)
+        return None
+    return PeerFilter(AuthorityType(args.peer_type) if args.peer_type else None, region)
+
+
 def _export_action_plan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from nesds_desktop.services.action_plan_service import export_action_plan
     from nesds_desktop.services.workbook_service import NotFoundError, WorkbookError, WorkbookService
 
-    if _refuse_existing(args.output, args.force, err):
+    peers = _peer_filter(args, err)
+    if peers is None or _refuse_existing(args.output, args.force, err):
         return EXIT_PROBLEMS
     store = _open_store(args, err)
     if store is None:
         return EXIT_PROBLEMS
     try:
-        written = export_action_plan(WorkbookService(store, ""), args.assessment_id, args.output)
+        written = export_action_plan(
+            WorkbookService(store, ""), args.assessment_id, args.output, comparison=args.compare, peers=peers
+        )
     except NotFoundError:
         print(f"error: there is no assessment {args.assessment_id}", file=err)
         return EXIT_PROBLEMS

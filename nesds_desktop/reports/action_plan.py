@@ -3,7 +3,8 @@
 Built only from plain domain data (an assessment snapshot, its level result and its savings
 totals), in reading order: a one-page executive summary, then each section (level and why,
 the gaps with the evidence noted so far, the actions), actions for the standard as a whole,
-and appendices (evidence references; about the assessment and the level rule).
+optionally "How we compare" (:mod:`nesds_desktop.reports.comparison_section`), and
+appendices (evidence references; about the assessment and the level rule).
 
 Everything the user typed is escaped for reportlab's paragraph mark-up (``escape`` here, or
 :class:`~nesds_desktop.reports.tables.LongText` in tables), so notes containing ``<``, ``&``
@@ -32,6 +33,7 @@ from nesds_desktop.domain.levels import Level
 from nesds_desktop.domain.records import ActionItem, AssessmentSnapshot, CriterionAnswer
 from nesds_desktop.reports import palette
 from nesds_desktop.reports.charts import level_by_section_chart
+from nesds_desktop.reports.comparison_section import ComparisonSectionData, comparison_story
 from nesds_desktop.reports.fonts import FontSet, register_fonts
 from nesds_desktop.reports.layout import (
     FRAME_HEIGHT,
@@ -63,6 +65,8 @@ class ActionPlanData:
     result: StandardResult
     savings: SavingsTotals
     produced: date
+    comparison: ComparisonSectionData | None = None
+    """The optional "How we compare" section; None leaves it out."""
 
 
 def write_action_plan(target: BinaryIO, data: ActionPlanData, *, progress: ProgressCallback | None = None) -> int:
@@ -205,6 +209,8 @@ class _Builder:
             story.extend(self._section(section, self.result.section(section.number)))
         if self.general_actions:
             story.extend(self._general_actions())
+        if self.data.comparison is not None:
+            story.extend(comparison_story(self.data.comparison, self.fonts, self.styles))
         story.extend(self._evidence_appendix())
         story.extend(self._about_appendix())
         return story

@@ -8,7 +8,10 @@ Read-only: nothing here changes the store.
 * Progress follows the authority's rounds oldest first.  Between rounds assessed against
   different releases the bundled crosswalk (a direct one, ``<from>__<to>.json``) says which
   earlier criteria each later one comes from; without one, criteria are matched by
-  reference, and the notes say so.
+  reference, and the notes say so.  A renumbered or moved criterion is therefore compared
+  with itself, not with whatever held its reference before; criteria retired (no later
+  criterion comes from them) and criteria new in the later release are in neither newly
+  met nor newly lost, and the notes name them, the retired ones with their last answer.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from nesds_desktop.domain.comparison import (
     compare_with_peers,
     track_progress,
 )
+from nesds_desktop.domain.judgements import Judgement
 from nesds_desktop.domain.records import AuthorityRecord
 from nesds_desktop.returns.comparison_workbook import write_comparison_workbook
 from nesds_desktop.storage import assessment_repository, catalogue_repository
@@ -57,9 +61,11 @@ class PeerFilter:
     def description(self) -> str:
         parts = []
         if self.authority_type is not None:
-            parts.append(f"{self.authority_type.label}s")
+            label = self.authority_type.label
+            # "Unitary authority" -> "Unitary authorities", "District council" -> "District councils".
+            parts.append(f"{label[:-1]}ies" if label.endswith("y") else f"{label}s")
         if self.region is not None:
-            parts.append(f"in {self.region.label}")
+            parts.append(f"{'' if parts else 'Authorities '}in {self.region.label}")
         return " ".join(parts) if parts else "All authorities"
 
 
@@ -159,10 +165,17 @@ class ComparisonService:
         return compare_with_peers(standard, round_label, peer_list, subject, anonymise=anonymise, notes=notes)
 
     # -- progress -------------------------------------------------------------------------
-    def progress(self, authority_id: int, standard_code: str, as_of: date | None = None) -> Progress:
+    def progress(
+        self, authority_id: int, standard_code: str, as_of: date | None = None, up_to_round: str | None = None
+    ) -> Progress:
+        """The authority's progress on the standard, oldest round first; with ``up_to_round``, the
+        rounds until that one only (an action plan for 2006/07 does not report 2007/08)."""
         with self.store.session() as session:
             name = assessment_repository.get_authority(session, authority_id).name
             history = repo.authority_history(session, authority_id, standard_code)
+        if up_to_round is not None:
+            # Round labels ("2006/07") sort in time order as text, as the repository sorts them.
+            history = [item for item in history if item.round_label <= up_to_round]
         if not history:
             raise ComparisonError(f"{name} has no assessment of {standard_code}")
         rounds = [
@@ -193,6 +206,7 @@ class ComparisonService:
                     f"{before.round_label} ({before.release_id}) and {after.round_label} ({after.release_id}) "
                     "are compared through the crosswalk between the releases."
                 )
+                notes.extend(_crosswalk_notes(before, after, mapping))
         return track_progress(rounds, as_of or date.today(), ref_maps, notes)
 
     def _ref_map(self, from_release: str, to_release: str, code: str) -> dict[str, tuple[str, ...]] | None:
@@ -281,6 +295,37 @@ class ComparisonService:
     def authority_rounds(self, authority_id: int) -> list[str]:
         with self.store.session() as session:
             return list(repo.authority_rounds(session, authority_id))
+
+
+def _crosswalk_notes(
+    before: RoundAssessment, after: RoundAssessment, mapping: Mapping[str, tuple[str, ...]]
+) -> list[str]:
+    """What the crosswalk leaves out of newly met and newly lost between two rounds, in words."""
+    carried = {ref for sources in mapping.values() for ref in sources}
+    retired = [c.ref for c in before.standard.criteria() if c.ref not in carried]
+    added = [c.ref for c in after.standard.criteria() if not mapping.get(c.ref)]
+    notes = []
+    if retired:
+        answers = [
+            f"{ref} ({before.judgements.get(ref, Judgement.NOT_YET_ASSESSED).label} in {before.round_label})"
+            for ref in retired
+        ]
+        notes.append(
+            f"{_listed(answers)} {'was' if len(retired) == 1 else 'were'} retired in {after.release_id}, "
+            f"so {'it is' if len(retired) == 1 else 'they are'} in neither newly met nor newly lost "
+            f"for {after.round_label}."
+        )
+    if added:
+        notes.append(
+            f"{_listed(added)} {'is' if len(added) == 1 else 'are'} new in {after.release_id}, with nothing "
+            f"to compare in {before.round_label}, so {'it is' if len(added) == 1 else 'they are'} in neither list."
+        )
+    return notes
+
+
+def _listed(items: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _as_judgements(item: repo.StoredJudgements) -> AuthorityJudgements:

@@ -61,6 +61,7 @@ if TYPE_CHECKING:  # the services import SQLAlchemy: not before the window is sh
     from nesds_desktop.ui.dialogs.new_assessment_dialog import NewAssessmentDialog
     from nesds_desktop.ui.dialogs.preferences_dialog import PreferencesDialog
     from nesds_desktop.ui.dialogs.shortcuts_overlay import ShortcutsOverlay
+    from nesds_desktop.ui.views.comparison_view import ComparisonView
     from nesds_desktop.ui.views.presentation_window import PresentationWindow
     from nesds_desktop.ui.views.workbook_view import WorkbookView
 
@@ -167,6 +168,7 @@ class MainWindow(QMainWindow):
         self._views: dict[int, WorkbookView] = {}
         self._titles: dict[int, str] = {}
         self.presentation: PresentationWindow | None = None
+        self.comparison: ComparisonView | None = None
         self.undo_group = QUndoGroup(self)
         self.setWindowTitle(APP_NAME)
 
@@ -281,6 +283,7 @@ class MainWindow(QMainWindow):
         # Alt+digit, as Ctrl+1 and Ctrl+2 switch pages inside an assessment.
         self.catalogue_tab_action = self._action(view_menu, "&Catalogue", self.show_catalogue_tab, "Alt+1")
         self.list_tab_action = self._action(view_menu, "&Assessments", self.show_assessment_list, "Alt+2")
+        self.compare_tab_action = self._action(view_menu, "Co&mpare", self.show_comparison, "Alt+3")
         self.next_tab_action = self._action(view_menu, "&Next Tab", lambda: self._step_tab(+1), "Ctrl+PgDown")
         self.previous_tab_action = self._action(view_menu, "&Previous Tab", lambda: self._step_tab(-1), "Ctrl+PgUp")
         view_menu.addSeparator()
@@ -359,6 +362,7 @@ class MainWindow(QMainWindow):
             self.import_return_action,
             self.preferences_action,
             self.authorities_action,
+            self.compare_tab_action,
         ):
             action.setEnabled(has_service)
         for action in (
@@ -490,9 +494,37 @@ class MainWindow(QMainWindow):
         view.setFocus()
         return view
 
+    def show_comparison(self) -> ComparisonView | None:
+        """Open (or go to) the Compare tab: peers, progress over rounds, portfolio.
+
+        Built on first use, as its queries are not needed to start a workshop; it follows the
+        authority of the assessment open when it is asked for.
+        """
+        if self.service is None:
+            return None
+        from nesds_desktop.services.comparison_service import ComparisonService
+        from nesds_desktop.ui.views.comparison_view import ComparisonView
+
+        summary = self._current_summary()
+        if self.comparison is None:
+            self.comparison = ComparisonView(ComparisonService(self.service.store), self.feedback)
+            self.tabs.addTab(self.comparison, "Compare")
+        else:
+            self.comparison.refresh()
+        if summary is not None:
+            self.comparison.set_authority(summary.authority.id)
+        self.tabs.setCurrentWidget(self.comparison)
+        return self.comparison
+
     def close_assessment(self, index: int | None = None) -> bool:
         """Close an assessment's tab (the current one by default); its pending text is saved first."""
         widget = self.tabs.currentWidget() if index is None or isinstance(index, bool) else self.tabs.widget(index)
+        comparison = self.comparison
+        if comparison is not None and widget is comparison:
+            self.tabs.removeTab(self.tabs.indexOf(comparison))
+            comparison.deleteLater()
+            self.comparison = None
+            return True
         assessment_id = next((aid for aid, view in self._views.items() if view is widget), None)
         if assessment_id is None:
             return False
