@@ -30,6 +30,9 @@ bench: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot_comparison.py
+	$(BIN)/python scripts/render_action_plan.py
+	$(BIN)/python scripts/render_action_plan.py --compare
 
 # Briefcase configuration for every desktop target, icons in every size it names, the Linux
 # desktop entry, AppStream metainfo and MIME type installed into a scratch tree and validated
