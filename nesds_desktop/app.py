@@ -8,7 +8,6 @@ and then that file; on macOS the file comes as a FileOpen event instead.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -26,16 +25,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     smoke = os.environ.get("NESDS_SMOKE") == "1"
     if not arguments:
         # The usual double-click start: skip building the whole command-line parser.
-        return run_gui(argparse.Namespace(command=None, data_dir=None, smoke=smoke))
+        return run_gui(GuiOptions(smoke=smoke))
     opened = assessment_file_argument(arguments)
     if opened is not None:
-        return run_gui(argparse.Namespace(command=None, data_dir=None, smoke=smoke, open_file=opened))
+        return run_gui(GuiOptions(smoke=smoke, open_file=opened))
     from nesds_desktop.cli import parse, run_command  # the whole parser: only when there are arguments
 
     args = parse(arguments)
     if args.command:
         return run_command(args)
-    return run_gui(args)
+    return run_gui(GuiOptions(data_dir=args.data_dir, smoke=args.smoke))
 
 
 def assessment_file_argument(arguments: Sequence[str]) -> Path | None:
@@ -47,7 +46,16 @@ def assessment_file_argument(arguments: Sequence[str]) -> Path | None:
     return exchange_path_argument(arguments[0])
 
 
-def run_gui(args: argparse.Namespace) -> int:
+class GuiOptions:
+    """How the window starts.  A plain class: argparse is not worth importing for a double-click."""
+
+    def __init__(self, data_dir: str | None = None, smoke: bool = False, open_file: Path | None = None) -> None:
+        self.data_dir = data_dir
+        self.smoke = smoke
+        self.open_file = open_file
+
+
+def run_gui(args: GuiOptions) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -62,9 +70,8 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setOrganizationName("NeSDS Workbook")
     window = MainWindow(feedback=ConsoleFeedback() if args.smoke else None)
     app.installEventFilter(FileOpenFilter(window))
-    open_file = getattr(args, "open_file", None)
-    if open_file is not None:
-        window.request_open_file(open_file)  # opened by attach_store, once the store is open
+    if args.open_file is not None:
+        window.request_open_file(args.open_file)  # opened by attach_store, once the store is open
     window.show()
     shown_at = time.time()
     shown_cpu = time.process_time()  # CPU time: what the start cost, whatever else the machine runs
