@@ -80,6 +80,9 @@ def run_gui(args: GuiOptions) -> int:
     def open_store_and_catalogue() -> None:
         from nesds_desktop.ui.icons import set_application_identity
 
+        # The pages first, painted while the store opens (its libraries take a moment to load).
+        window.build_pages()
+        app.processEvents()
         # After the first paint: rendering the SVG icon is not worth delaying the window for.
         set_application_identity(app)
         status["code"] = attach_store(window, args.data_dir)

@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QEvent, QMimeData, QObject, QStandardPaths, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -45,12 +45,13 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from nesds_desktop._version import APP_NAME
-from nesds_desktop.domain.catalogue import ReleaseSummary
 from nesds_desktop.ui.feedback import Feedback
-from nesds_desktop.ui.views.assessment_list import AssessmentList
-from nesds_desktop.ui.views.catalogue_browser import CatalogueBrowser, ReleaseLoader, plural
+from nesds_desktop.ui.wording import plural
 
-if TYPE_CHECKING:  # the services import SQLAlchemy: not before the window is shown
+# Imported only when needed: the services import SQLAlchemy, and the pages import Qt's enum
+# namespace (~12 ms) and build their models; none of it is needed for the window's first paint.
+if TYPE_CHECKING:
+    from nesds_desktop.domain.catalogue import ReleaseSummary
     from nesds_desktop.domain.records import AssessmentSummary
     from nesds_desktop.services.exchange_service import AppliedMerge, ExchangeService
     from nesds_desktop.services.release_migration_service import ReleaseMigrationService
@@ -61,6 +62,8 @@ if TYPE_CHECKING:  # the services import SQLAlchemy: not before the window is sh
     from nesds_desktop.ui.dialogs.new_assessment_dialog import NewAssessmentDialog
     from nesds_desktop.ui.dialogs.preferences_dialog import PreferencesDialog
     from nesds_desktop.ui.dialogs.shortcuts_overlay import ShortcutsOverlay
+    from nesds_desktop.ui.views.assessment_list import AssessmentList
+    from nesds_desktop.ui.views.catalogue_browser import CatalogueBrowser, ReleaseLoader
     from nesds_desktop.ui.views.comparison_view import ComparisonView
     from nesds_desktop.ui.views.presentation_window import PresentationWindow
     from nesds_desktop.ui.views.workbook_view import WorkbookView
@@ -136,6 +139,8 @@ class _Progress:
         self.dialog = QProgressDialog(label, "", 0, 0, parent)
         self.dialog.setWindowTitle("Please wait")
         self.dialog.setCancelButton(None)  # the services cannot stop half-way
+        from PySide6.QtCore import Qt  # not at import: Qt's enum namespace costs ~12 ms at start-up
+
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(0)
         self.dialog.setAutoClose(False)
@@ -172,30 +177,62 @@ class MainWindow(QMainWindow):
         self.undo_group = QUndoGroup(self)
         self.setWindowTitle(APP_NAME)
 
-        self.browser = CatalogueBrowser()
-        self.assessment_list = AssessmentList()
+        # The catalogue and assessment pages are built on first use (the store opens right after
+        # the first paint and fills them), so the window itself appears at once.
+        self._browser: CatalogueBrowser | None = None
+        self._assessment_list: AssessmentList | None = None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.setTabsClosable(True)
-        self.tabs.addTab(self.browser, "Catalogue")
-        self.tabs.addTab(self.assessment_list, "Assessments")
-        bar = self.tabs.tabBar()
-        for fixed in (CATALOGUE_TAB, ASSESSMENTS_TAB):  # these two stay open
-            for side in (QTabBar.ButtonPosition.LeftSide, QTabBar.ButtonPosition.RightSide):
-                bar.setTabButton(fixed, side, None)
         self.setCentralWidget(self.tabs)
 
         self.status_label = QLabel("Opening the store…")
         self.statusBar().addWidget(self.status_label, 1)
         self._build_menus()
-        self.browser.releaseChanged.connect(self._on_release_changed)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.tabs.tabCloseRequested.connect(self.close_assessment)
-        self.assessment_list.openRequested.connect(self.open_assessment)
-        self.assessment_list.newRequested.connect(self.new_assessment)
         self.setAcceptDrops(True)
         self._update_actions()
         self.resize(1280, 760)
+
+    # -- the two fixed pages, built on first use ---------------------------------------------------
+    @property
+    def browser(self) -> CatalogueBrowser:
+        self.build_pages()
+        assert self._browser is not None
+        return self._browser
+
+    @property
+    def assessment_list(self) -> AssessmentList:
+        self.build_pages()
+        assert self._assessment_list is not None
+        return self._assessment_list
+
+    def build_pages(self) -> None:
+        """Put the Catalogue and Assessments pages in (once)."""
+        if self._browser is not None:
+            return
+        from PySide6.QtCore import Qt
+
+        from nesds_desktop.ui.views.assessment_list import AssessmentList
+        from nesds_desktop.ui.views.catalogue_browser import CatalogueBrowser
+
+        browser, listing = CatalogueBrowser(), AssessmentList()
+        self._browser, self._assessment_list = browser, listing
+        self.tabs.insertTab(CATALOGUE_TAB, browser, "Catalogue")
+        self.tabs.insertTab(ASSESSMENTS_TAB, listing, "Assessments")
+        bar = self.tabs.tabBar()
+        for fixed in (CATALOGUE_TAB, ASSESSMENTS_TAB):  # these two stay open
+            for side in (QTabBar.ButtonPosition.LeftSide, QTabBar.ButtonPosition.RightSide):
+                bar.setTabButton(fixed, side, None)
+        self.tabs.setCurrentIndex(CATALOGUE_TAB)
+        browser.releaseChanged.connect(self._on_release_changed)
+        listing.openRequested.connect(self.open_assessment)
+        listing.newRequested.connect(self.new_assessment)
+        for action in (self.expand_action, self.collapse_action):
+            # Keys of the catalogue only: in an assessment Ctrl+E adds an evidence reference.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            browser.addAction(action)
 
     # -- menus ----------------------------------------------------------------------------------
     def _action(
@@ -290,10 +327,6 @@ class MainWindow(QMainWindow):
         self.find_action = self._action(view_menu, "&Find Criteria", self._focus_filter, QKeySequence.StandardKey.Find)
         self.expand_action = self._action(view_menu, "&Expand All", self._expand_catalogue, "Ctrl+E")
         self.collapse_action = self._action(view_menu, "C&ollapse All", self._collapse_catalogue, "Ctrl+Shift+E")
-        for action in (self.expand_action, self.collapse_action):
-            # Keys of the catalogue only: in an assessment Ctrl+E adds an evidence reference.
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.browser.addAction(action)
 
         help_menu = bar.addMenu("&Help")
         self.shortcuts_action = self._action(help_menu, "&Keyboard Shortcuts", self.show_shortcuts, "F1")
@@ -322,6 +355,8 @@ class MainWindow(QMainWindow):
         Two actions on one key are ambiguous and Qt fires neither; the window's action (undo
         through the QUndoGroup, zoom of the current view) does the same work for every tab.
         """
+        from PySide6.QtCore import Qt
+
         taken = {
             key.toString()
             for action in self.window_actions()

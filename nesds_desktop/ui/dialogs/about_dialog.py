@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from nesds_desktop._version import APP_NAME, __version__
 from nesds_desktop.domain.catalogue import ReleaseSummary
-from nesds_desktop.ui.views.catalogue_browser import plural
+from nesds_desktop.ui.wording import plural
 
 
 def about_html(data_dir: Path | None, releases: list[ReleaseSummary]) -> str:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nesds_desktop.ui.models.assessment_list_model import AssessmentIdRole, AssessmentListModel
-from nesds_desktop.ui.views.catalogue_browser import plural
+from nesds_desktop.ui.wording import plural
 
 if TYPE_CHECKING:  # the services import SQLAlchemy: not before the window is shown
     from nesds_desktop.services.workbook_service import AssessmentFilter, WorkbookService

@@ -23,12 +23,13 @@ from nesds_desktop.domain.catalogue import Criterion, Release, ReleaseSummary, S
 from nesds_desktop.domain.levels import Level
 from nesds_desktop.ui.models.catalogue_tree_model import CatalogueTreeModel, ItemRole, SearchTextRole
 from nesds_desktop.ui.views.catalogue_details import criterion_html, release_html, section_html, standard_html
+from nesds_desktop.ui.wording import plural
 
 ReleaseLoader = Callable[[str], Release]
+__all__ = ["CatalogueBrowser", "CatalogueFilterProxy", "ReleaseLoader", "plural"]
 
 
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
 
 
 class CatalogueFilterProxy(QSortFilterProxyModel):
