@@ -80,6 +80,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     returned.add_argument("--apply", action="store_true", help="record the changes (without it, nothing is written)")
     returned.set_defaults(handler=_import_return)
 
+    # ``import returns``: legacy returns in councils' own spreadsheets (commands/legacy.py).
+    from nesds_desktop.commands import legacy
+
+    legacy.register(kinds)
+
 
 def _open_store(args: argparse.Namespace, err: TextIO) -> Store | None:
     from nesds_desktop.services.data_folder import resolve_data_dir
