@@ -69,6 +69,11 @@ class Feedback:
         chosen, _ = QFileDialog.getOpenFileName(self.parent, title, str(start or ""), filters)
         return Path(chosen) if chosen else None
 
+    def choose_open_files(self, title: str, start: Path | None = None, filters: str = "") -> list[Path]:
+        """Several files at once; an empty list when the dialog is dismissed."""
+        chosen, _ = QFileDialog.getOpenFileNames(self.parent, title, str(start or ""), filters)
+        return [Path(name) for name in chosen]
+
     def choose_save_file(self, title: str, start: Path | None = None, filters: str = "") -> Path | None:
         chosen, _ = QFileDialog.getSaveFileName(self.parent, title, str(start or ""), filters)
         return Path(chosen) if chosen else None
@@ -116,6 +121,9 @@ class ConsoleFeedback(Feedback):
     def choose_open_file(self, title: str, start: Path | None = None, filters: str = "") -> Path | None:
         return None
 
+    def choose_open_files(self, title: str, start: Path | None = None, filters: str = "") -> list[Path]:
+        return []
+
     def choose_save_file(self, title: str, start: Path | None = None, filters: str = "") -> Path | None:
         return None
 
@@ -128,13 +136,14 @@ class RecordingFeedback(Feedback):
 
     A question takes the next answer, which must be one of its choices (mnemonics may be
     left out) or None for "dismissed"; a file or folder request takes the next answer as a
-    path.  With no answer left, questions are dismissed and nothing is chosen.
+    path (a request for several files takes a list of paths, or one path).  With no answer
+    left, questions are dismissed and nothing is chosen.
     """
 
-    def __init__(self, answers: Iterable[str | Path | None] = ()) -> None:
+    def __init__(self, answers: Iterable[str | Path | list[Path] | None] = ()) -> None:
         super().__init__(None)
         self.messages: list[tuple[str, str, str]] = []
-        self.answers: deque[str | Path | None] = deque(answers)
+        self.answers: deque[str | Path | list[Path] | None] = deque(answers)
 
     def error(self, title: str, text: str) -> None:
         self.messages.append(("error", title, text))
@@ -162,6 +171,8 @@ class RecordingFeedback(Feedback):
         if not self.answers:
             return None
         answer = self.answers.popleft()
+        if isinstance(answer, list):
+            raise AssertionError(f"{title!r} asks for one path, not the list {answer!r}")
         return None if answer is None else Path(answer)
 
     def choose_folder(self, title: str, start: Path | None = None) -> Path | None:
@@ -169,6 +180,13 @@ class RecordingFeedback(Feedback):
 
     def choose_open_file(self, title: str, start: Path | None = None, filters: str = "") -> Path | None:
         return self._path("choose file", title)
+
+    def choose_open_files(self, title: str, start: Path | None = None, filters: str = "") -> list[Path]:
+        self.messages.append(("choose files", title, ""))
+        answer = self.answers.popleft() if self.answers else None
+        if answer is None:
+            return []
+        return [Path(p) for p in answer] if isinstance(answer, list) else [Path(answer)]
 
     def choose_save_file(self, title: str, start: Path | None = None, filters: str = "") -> Path | None:
         return self._path("choose save file", title)

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from nesds_desktop.ui.dialogs.about_dialog import AboutDialog
     from nesds_desktop.ui.dialogs.authority_dialog import AuthorityRegisterDialog
     from nesds_desktop.ui.dialogs.duplicate_round_dialog import DuplicateRoundDialog
+    from nesds_desktop.ui.dialogs.legacy_import_wizard import LegacyImportWizard
     from nesds_desktop.ui.dialogs.new_assessment_dialog import NewAssessmentDialog
     from nesds_desktop.ui.dialogs.preferences_dialog import PreferencesDialog
     from nesds_desktop.ui.dialogs.shortcuts_overlay import ShortcutsOverlay
@@ -266,6 +267,9 @@ class MainWindow(QMainWindow):
         self.import_return_action = self._action(
             import_menu, "Edited &return…", self.import_edited_return, "Ctrl+Shift+M"
         )
+        self.import_legacy_action = self._action(
+            import_menu, "&Legacy returns…", self.import_legacy_returns, "Ctrl+Shift+L"
+        )
         file_menu.addSeparator()
         self.close_action = self._action(file_menu, "&Close Assessment", self.close_assessment, "Ctrl+W")
         file_menu.addSeparator()
@@ -395,6 +399,7 @@ class MainWindow(QMainWindow):
             self.open_action,
             self.open_file_action,
             self.import_return_action,
+            self.import_legacy_action,
             self.preferences_action,
             self.authorities_action,
             self.compare_tab_action,
@@ -984,6 +989,32 @@ class MainWindow(QMainWindow):
             text += f"\n\nLeft out, because they changed after the preview:{skipped}"
         self.status_label.setText(text.splitlines()[0])
         self.feedback.information("Return imported", text)
+
+    def import_legacy_returns(self) -> LegacyImportWizard | None:
+        """Open the wizard that brings in returns councils kept in their own spreadsheets."""
+        from PySide6.QtCore import Qt
+
+        from nesds_desktop.ui.dialogs.legacy_import_wizard import LegacyImportWizard
+
+        if self.service is None:
+            return None
+        self.flush_all()
+        wizard = LegacyImportWizard(self.service, self.feedback, self, self._last_folder or _documents_folder())
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.finished.connect(lambda _result: self._after_legacy_import(wizard))
+        wizard.open()
+        return wizard
+
+    def _after_legacy_import(self, wizard: LegacyImportWizard) -> None:
+        if not wizard.applied:
+            return
+        for view in self._views.values():
+            view.refresh()
+        self.assessment_list.mark_stale()
+        imported = sum(result.imported for result in wizard.applied.values())
+        self.status_label.setText(
+            f"{plural(imported, 'criterion', 'criteria')} imported from {plural(len(wizard.applied), 'return')}"
+        )
 
     # -- catalogue releases ---------------------------------------------------------------------
     def migration_service(self) -> ReleaseMigrationService | None:
