@@ -145,5 +145,5 @@ class BoundedReader:
                 self._connection.send(None)
                 self._process.join(2)
             except OSError:
-                pass
+                pass  # the worker is already gone: nothing left to stop
         self._stop()

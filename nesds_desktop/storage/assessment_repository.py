@@ -52,7 +52,7 @@ KIND_ACTION = "action"
 
 
 class NotFoundError(LookupError):
-    pass
+    """The authority, assessment or item asked for is not in the store."""
 
 
 def now() -> datetime:

@@ -22,7 +22,7 @@ from nesds_desktop.storage.tables import CatalogueCriterion, CatalogueRelease, C
 
 
 class ReleaseExistsError(Exception):
-    pass
+    """A release with this id is already in the store; releases are never replaced."""
 
 
 def stored_hashes(session: Session) -> dict[str, str]:

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 import pytest
+from helpers import spreadsheets
 
 from nesds_desktop.catalogue.check import check_path
 from nesds_desktop.catalogue.loader import read_release
@@ -27,7 +27,9 @@ from nesds_desktop.catalogue.spreadsheet_import import (
 from nesds_desktop.domain.levels import Level
 from nesds_desktop.services.catalogue_transfer import CatalogueTransferError, import_catalogue_workbook
 
-Rows = list[list[Any]]
+Rows = spreadsheets.Rows
+write_xlsx = spreadsheets.write_xlsx
+write_ods = spreadsheets.write_ods
 TODAY = date(2026, 11, 25)
 OPTIONS = ReleaseOptions("council-2007.1", title="Council e-Standards", version="2007.1", imported_on=TODAY)
 
@@ -116,80 +118,8 @@ def per_standard_sheets() -> dict[str, Rows]:
 # --- writing real workbooks ----------------------------------------------------------------------
 
 
-def write_xlsx(path: Path, sheets: dict[str, Rows], merge: Sequence[tuple[str, str]] = ()) -> Path:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for name, rows in sheets.items():
-        sheet = workbook.create_sheet(name)
-        for row in rows:
-            sheet.append([None if value == "" else value for value in row])
-    for sheet_name, cells in merge:
-        workbook[sheet_name].merge_cells(cells)
-    workbook.save(path)
-    return path
-
-
 def write_xls(path: Path, sheets: dict[str, Rows]) -> Path:
-    import xlwt  # type: ignore[import-untyped]
-
-    book = xlwt.Workbook(encoding="utf-8")
-    dated = xlwt.easyxf(num_format_str="YYYY-MM-DD")
-    for name, rows in sheets.items():
-        sheet = book.add_sheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if isinstance(value, date):
-                    sheet.write(r, c, value, dated)
-                elif value != "":
-                    sheet.write(r, c, value)
-    book.save(str(path))
-    return path
-
-
-def write_ods(path: Path, sheets: dict[str, Rows]) -> Path:
-    """A minimal valid OpenDocument spreadsheet: mimetype (stored, first), content.xml, manifest."""
-
-    def cell(value: Any) -> str:
-        if value == "" or value is None:
-            return "<table:table-cell/>"
-        if isinstance(value, date):
-            return (f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
-                    f"<text:p>{value.isoformat()}</text:p></table:table-cell>")
-        if isinstance(value, int | float):
-            return (f'<table:table-cell office:value-type="float" office:value="{value}">'
-                    f"<text:p>{value}</text:p></table:table-cell>")
-        lines = "".join(f"<text:p>{escape(line)}</text:p>" for line in str(value).split("\n"))
-        return f'<table:table-cell office:value-type="string">{lines}</table:table-cell>'
-
-    tables = "".join(
-        f"<table:table table:name={quoteattr(name)}>"
-        + "".join("<table:table-row>" + "".join(cell(v) for v in row or [""]) + "</table:table-row>" for row in rows)
-        + "</table:table>"
-        for name, rows in sheets.items()
-    )
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
-    )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" '
-        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-        "</manifest:manifest>"
-    )
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet",
-                         zipfile.ZIP_STORED)
-        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
-        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
-    return path
+    return spreadsheets.write_xls(path, sheets, date_format="YYYY-MM-DD")
 
 
 def imported_and_written(path: Path, tmp_path: Path, options: ReleaseOptions = OPTIONS) -> CatalogueImport:

@@ -46,8 +46,13 @@ def mixed_folder(folder: Path) -> Path:
     folder.mkdir()
     for name, (title, answers) in FILES.items():
         sheets = {"ICT": ict_return_rows(answers, title=title)}
-        writer = {".xls": write_xls, ".xlsx": write_xlsx, ".ods": write_ods}[Path(name).suffix]
-        writer(folder / name, sheets)
+        suffix = Path(name).suffix
+        if suffix == ".xls":
+            write_xls(folder / name, sheets)
+        elif suffix == ".xlsx":
+            write_xlsx(folder / name, sheets)
+        else:
+            write_ods(folder / name, sheets)
     (folder / "minutes.xlsx").write_text("Minutes of the meeting, not a spreadsheet at all.\n")
     return folder
 
