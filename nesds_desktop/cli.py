@@ -19,9 +19,10 @@ from nesds_desktop.commands import assessment, compare, demo
 from nesds_desktop.commands import exchange as exchange_command
 from nesds_desktop.commands import export as export_command
 from nesds_desktop.commands import migrate as migrate_command
+from nesds_desktop.commands.store_option import open_store_or_report
 
 if TYPE_CHECKING:
-    from nesds_desktop.services.store_access import Store
+    pass
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -124,7 +125,7 @@ def _catalogue_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _catalogue_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from nesds_desktop.services import catalogue_service
 
-    store = _open_store(args, err)
+    store = open_store_or_report(args, err)
     if store is None:
         return EXIT_PROBLEMS
     try:
@@ -198,15 +199,6 @@ def _catalogue_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     return EXIT_OK
 
 
-def _open_store(args: argparse.Namespace, err: TextIO) -> Store | None:
-    from nesds_desktop.services.data_folder import resolve_data_dir
-    from nesds_desktop.services.store_access import StoreError, open_data_store
-
-    try:
-        return open_data_store(resolve_data_dir(args.data_dir))
-    except StoreError as exc:
-        print(f"error: {exc}", file=err)
-        return None
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -15,8 +15,10 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from nesds_desktop.commands.store_option import open_store_or_report
+
 if TYPE_CHECKING:
-    from nesds_desktop.services.store_access import Store
+    pass
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -45,15 +47,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     compare.set_defaults(handler=_compare)
 
 
-def _open_store(args: argparse.Namespace, err: TextIO) -> Store | None:
-    from nesds_desktop.services.data_folder import resolve_data_dir
-    from nesds_desktop.services.store_access import StoreError, open_data_store
-
-    try:
-        return open_data_store(resolve_data_dir(args.data_dir))
-    except StoreError as exc:
-        print(f"error: {exc}", file=err)
-        return None
 
 
 def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -71,7 +64,7 @@ def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"error: {args.output} already exists; choose another name, or give --force to replace it", file=err)
         return EXIT_PROBLEMS
     peers = PeerFilter(AuthorityType(args.type) if args.type else None, region)
-    store = _open_store(args, err)
+    store = open_store_or_report(args, err)
     if store is None:
         return EXIT_PROBLEMS
     try:

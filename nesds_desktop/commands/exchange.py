@@ -18,9 +18,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from nesds_desktop.commands.store_option import open_store_or_report
+
 if TYPE_CHECKING:
     from nesds_desktop.services.exchange_service import ConflictView, MergePreview
-    from nesds_desktop.services.store_access import Store
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -117,7 +118,7 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from nesds_desktop.services import preferences
     from nesds_desktop.services.exchange_service import ExchangeError, ExchangeService
 
-    store = _open(args, err)
+    store = open_store_or_report(args, err)
     if store is None:
         return EXIT_PROBLEMS
     try:
@@ -171,7 +172,7 @@ def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from nesds_desktop.services import catalogue_service, preferences
     from nesds_desktop.services.exchange_service import ExchangeError, ExchangeService, Side
 
-    store = _open(args, err)
+    store = open_store_or_report(args, err)
     if store is None:
         return EXIT_PROBLEMS
     try:
@@ -245,12 +246,3 @@ def _merge(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _open(args: argparse.Namespace, err: TextIO) -> Store | None:
-    from nesds_desktop.services.data_folder import resolve_data_dir
-    from nesds_desktop.services.store_access import StoreError, open_data_store
-
-    try:
-        return open_data_store(resolve_data_dir(args.data_dir))
-    except StoreError as exc:
-        print(f"error: {exc}", file=err)
-        return None

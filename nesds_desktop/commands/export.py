@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, TextIO
 # The same choices as ``compare --type`` (AuthorityType's values), written out there so that
 # building the parser imports nothing heavy.
 from nesds_desktop.commands.compare import TYPE_CHOICES
+from nesds_desktop.commands.store_option import open_store_or_report
 
 if TYPE_CHECKING:
     from nesds_desktop.services.action_plan_service import PeerFilter
-    from nesds_desktop.services.store_access import Store
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -86,15 +86,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     legacy.register(kinds)
 
 
-def _open_store(args: argparse.Namespace, err: TextIO) -> Store | None:
-    from nesds_desktop.services.data_folder import resolve_data_dir
-    from nesds_desktop.services.store_access import StoreError, open_data_store
-
-    try:
-        return open_data_store(resolve_data_dir(args.data_dir))
-    except StoreError as exc:
-        print(f"error: {exc}", file=err)
-        return None
 
 
 def _refuse_existing(path: Path, force: bool, err: TextIO) -> bool:
@@ -111,7 +102,7 @@ def _export_return(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if _refuse_existing(args.output, args.force, err):
         return EXIT_PROBLEMS
-    store = _open_store(args, err)
+    store = open_store_or_report(args, err)
     if store is None:
         return EXIT_PROBLEMS
     try:
@@ -153,7 +144,7 @@ def _export_action_plan(args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     peers = _peer_filter(args, err)
     if peers is None or _refuse_existing(args.output, args.force, err):
         return EXIT_PROBLEMS
-    store = _open_store(args, err)
+    store = open_store_or_report(args, err)
     if store is None:
         return EXIT_PROBLEMS
     try:
@@ -177,7 +168,7 @@ def _import_return(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from nesds_desktop.services.return_service import ReturnError, apply_return_import, preview_return_import
     from nesds_desktop.services.workbook_service import WorkbookService
 
-    store = _open_store(args, err)
+    store = open_store_or_report(args, err)
     if store is None:
         return EXIT_PROBLEMS
     try:
