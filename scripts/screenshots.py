@@ -5,6 +5,8 @@ for 2006/07 part-way through, with notes, evidence references and actions, besid
 other assessments so the list has something to filter.  Everything is drawn at 1366x768.
 For the merge dialog a copy travels to a service head's computer and comes back changed;
 the release migration dialog previews moving the workshop to nesds-2007.1 (not applied).
+The legacy import wizard reads a few generated council returns and one whose headings
+no vocabulary names, whose header row and columns are then given on the Sheets tab.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from nesds_desktop.services import catalogue_service
 from nesds_desktop.services.exchange_service import ExchangeService
 from nesds_desktop.services.workbook_service import WorkbookService
 from nesds_desktop.storage.store import open_store
+from nesds_desktop.ui.dialogs.legacy_import_wizard import LegacyImportWizard
 from nesds_desktop.ui.dialogs.merge_dialog import MergeDialog
 from nesds_desktop.ui.dialogs.release_migration_dialog import ReleaseMigrationDialog
 from nesds_desktop.ui.feedback import ConsoleFeedback
@@ -212,6 +215,51 @@ def copy_sent_back(window: MainWindow, workshop_id: int, folder: Path) -> Path:
     return returned
 
 
+def legacy_import(window: MainWindow, folder: Path, out_dir: Path) -> None:
+    """The import wizard on a folder of council returns; the Sheets tab fixing one the reader could not."""
+    from openpyxl import Workbook
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from legacy_corpus.generator import generate_corpus
+
+    folder.mkdir()
+    for generated in generate_corpus(2006, 4):
+        (folder / generated.file_name).write_bytes(generated.data)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None and window.service is not None
+    sheet.title = "Housing"
+    sheet.append(["Westmoor District Council", "", "", ""])
+    sheet.append(["Housing e-standard: where we stand, 2006/07", "", "", ""])
+    sheet.append([])
+    sheet.append(["Q", "What we must do", "Where we are", "Said at the workshop"])
+    criteria = window.service.release(RELEASE).standard("HSG").sections[0].criteria
+    for number, (criterion, said) in enumerate(zip(criteria, ["Yes", "Partly", "No", "Yes", "Yes"], strict=False), 1):
+        sheet.append([f"HSG 1.{number}", criterion.statement, said, "Agreed at the December workshop"])
+    book.save(folder / "Westmoor housing 2006-07.xlsx")
+
+    wizard = LegacyImportWizard(window.service, window.feedback, window, folder)
+    wizard.resize(1366, 720)
+    wizard.show()
+    wizard.files_page.add_paths([folder])
+    wizard.next()
+    page = wizard.review_page
+    page.files.setCurrentRow(0)
+    _save(wizard, out_dir / "legacy-import-rows.png")
+    odd = [p.path.name for p in wizard.previews].index("Westmoor housing 2006-07.xlsx")
+    page.files.setCurrentRow(odd)
+    page.tabs.setCurrentWidget(page.sheets)
+    page.sheets.header_row.setValue(4)
+    for position, field_name in enumerate(["ref", "statement", "judgement", "notes"]):
+        combo = page.sheets.column_combo(position)
+        combo.setCurrentIndex(combo.findData(field_name))
+    _save(wizard, out_dir / "legacy-import-sheets.png")
+    page.sheets.read_button.click()
+    page.tabs.setCurrentIndex(0)
+    _save(wizard, out_dir / "legacy-import-read-again.png")
+    wizard.reject()
+
+
 def main(out_dir: Path) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -285,6 +333,8 @@ def main(out_dir: Path) -> int:
         migration.show()
         _save(migration, out_dir / "release-migration.png")
         migration.reject()
+
+        legacy_import(window, Path(data) / "legacy", out_dir)
         window.close()
     del app
     return 0

@@ -103,8 +103,8 @@ def _import_returns(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             for message in result.messages:
                 print(f"note: {message}", file=err)
             if preview.status is FileStatus.OWN_RETURN:
-                print(f"done   {preview.path}: this application's return; {result.imported} change(s) recorded",
-                      file=out)
+                print(f"done   {preview.path}: this application's return; {result.imported} "
+                      f"{'criterion' if result.imported == 1 else 'criteria'} changed", file=out)
             else:
                 print(f"done   {preview.path}: {result.imported} criteria imported for {result.authority}, round "
                       f"{result.round_label}; {len(result.left)} row(s) left for review", file=out)

@@ -29,7 +29,8 @@ from nesds_desktop.domain.authorities import Authority, AuthorityError, Authorit
 from nesds_desktop.domain.catalogue import Standard
 from nesds_desktop.domain.judgements import Judgement
 from nesds_desktop.domain.records import AssessmentDetails
-from nesds_desktop.returns.legacy.model import LegacyReading, RowMatch
+from nesds_desktop.returns.legacy.model import FIELD_LABELS, LegacyReading, RowMatch, SheetOverride
+from nesds_desktop.returns.legacy.reader import detect_columns
 from nesds_desktop.services import preferences
 from nesds_desktop.services.legacy_parse_worker import DEFAULT_TIMEOUT_SECONDS, BoundedReader, LegacyParseError
 from nesds_desktop.services.return_service import (
@@ -39,6 +40,31 @@ from nesds_desktop.services.return_service import (
     preview_return_import,
 )
 from nesds_desktop.services.workbook_service import AssessmentFilter, WorkbookService
+
+__all__ = [
+    "FIELD_LABELS",
+    "SPREADSHEET_SUFFIXES",
+    "VOCABULARY_KEY",
+    "AppliedLegacyImport",
+    "CatalogueChoice",
+    "FileStatus",
+    "LeftRow",
+    "LegacyFilePreview",
+    "LegacyImportError",
+    "LegacyReading",
+    "ProgressCallback",
+    "RowKey",
+    "RowMatch",
+    "SheetOverride",
+    "apply_legacy_import",
+    "columns_for_header",
+    "current_catalogue",
+    "expand_paths",
+    "preview_legacy_imports",
+    "remember_vocabulary",
+    "remembered_vocabulary",
+    "write_import_report",
+]
 
 SPREADSHEET_SUFFIXES = frozenset({".xls", ".xlsx", ".xlsm", ".xlsb", ".ods"})
 VOCABULARY_KEY = "legacy_import.vocabulary"
@@ -185,6 +211,11 @@ def current_catalogue(service: WorkbookService, round_: Round | None = None) -> 
     return CatalogueChoice(tuple(chosen.values()), release_of)
 
 
+def columns_for_header(cells: Sequence[str]) -> dict[str, tuple[int, ...]]:
+    """What the reader would take each column of a header row with these headings to hold."""
+    return detect_columns(cells)
+
+
 # -- preview ----------------------------------------------------------------------------------------
 
 
@@ -194,18 +225,23 @@ def preview_legacy_imports(
     *,
     catalogue: CatalogueChoice | None = None,
     vocabulary: Mapping[str, Judgement] | None = None,
+    overrides: Mapping[Path, Mapping[str, SheetOverride]] | None = None,
     limits: SafetyLimits = DEFAULT_LIMITS,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
     progress: ProgressCallback | None = None,
 ) -> list[LegacyFilePreview]:
-    """Check and read each file; a bad file is reported and never stops the others.  Nothing is written."""
+    """Check and read each file; a bad file is reported and never stops the others.  Nothing is written.
+
+    ``overrides`` give, per file and sheet, what a person set in place of what would be detected
+    (standard, header row, column mapping, or leaving the sheet out).
+    """
     catalogue = catalogue or current_catalogue(service)
     words = {**remembered_vocabulary(service), **(vocabulary or {})}
     files = expand_paths(paths)
     previews: list[LegacyFilePreview] = []
     with BoundedReader(catalogue.standards, timeout=timeout) as reader:
         for number, path in enumerate(files, start=1):
-            preview = _preview_one(service, reader, path, words, limits)
+            preview = _preview_one(service, reader, path, words, limits, (overrides or {}).get(path, {}))
             previews.append(replace(preview, release_of=catalogue.release_of))
             if progress is not None and not progress(number, len(files)):
                 break
@@ -218,13 +254,14 @@ def _preview_one(
     path: Path,
     vocabulary: Mapping[str, Judgement],
     limits: SafetyLimits,
+    overrides: Mapping[str, SheetOverride],
 ) -> LegacyFilePreview:
     try:
         checked = check_workbook(path, limits)
     except WorkbookRejectedError as exc:
         return LegacyFilePreview(path, FileStatus.REJECTED, str(exc))
     try:
-        reading, own_return = reader.read(checked.data, path.name, vocabulary)
+        reading, own_return = reader.read(checked.data, path.name, vocabulary, overrides)
     except LegacyParseError as exc:
         return LegacyFilePreview(path, FileStatus.FAILED, f"{path}: {exc}", macros_present=checked.has_macros)
     macros = checked.has_macros or reading.macros_present
@@ -234,7 +271,9 @@ def _preview_one(
         except ReturnError as exc:
             return LegacyFilePreview(path, FileStatus.FAILED, str(exc), reading, macros_present=macros)
         if not own.legacy:
-            message = f"{path}: a return exported by this application; {len(own.changes)} change(s) to apply"
+            count = len(own.changes)
+            message = (f"{path}: a return exported by this application; {count} "
+                       f"{'criterion' if count == 1 else 'criteria'} to change")
             return LegacyFilePreview(path, FileStatus.OWN_RETURN, message, reading, own, macros)
     rows = sum(len(s.matches) for s in reading.sheets)
     if rows == 0:
@@ -263,9 +302,12 @@ def apply_legacy_import(
 ) -> AppliedLegacyImport:
     """Record the file's unflagged rows and the ``confirmed`` ones; everything else is listed as left."""
     if preview.status is FileStatus.OWN_RETURN and preview.own_return is not None:
-        applied = apply_return_import(service, preview.own_return)
+        own = preview.own_return
+        applied = apply_return_import(service, own)
+        first = own.assessments[0] if own.assessments else None
         return AppliedLegacyImport(
-            preview.path, "", "", tuple(s.id for s in preview.own_return.assessments), applied.applied,
+            preview.path, first.authority.name if first else "", first.round.label if first else "",
+            tuple(s.id for s in own.assessments), applied.criteria,
             tuple(LeftRow("", 0, reason) for reason in applied.skipped),
         )
     if preview.reading is None or preview.status is not FileStatus.READY:
@@ -404,6 +446,40 @@ class _ReportRows:
     rows: list[list[object]] = field(default_factory=list)
 
 
+def _report_own_return(report: _ReportRows, preview: LegacyFilePreview, result: AppliedLegacyImport | None) -> None:
+    """A return this application exported is read by its metadata: the report lists its changes, not its rows."""
+    own = preview.own_return
+    assert own is not None
+    first = own.assessments[0] if own.assessments else None
+    left = [r.reason for r in result.left] if result else []  # each reason starts "REF: "
+    report.files.append([
+        str(preview.path), preview.status.value, preview.message,
+        first.authority.name if first else "", first.round.label if first else "",
+        result.imported if result else 0, len(result.left) if result else len(own.changes),
+        "yes" if preview.macros_present else "no",
+    ])
+    for change in own.changes:
+        what = "; ".join(change.describe())
+        reasons = [reason for reason in left if reason.startswith(f"{change.ref}:")]
+        if result is None:
+            outcome = f"not imported (preview only): {what}"
+        elif reasons:
+            outcome = f"left: {'; '.join(reasons)}"
+        else:
+            outcome = f"imported: {what}"
+        judgement = change.judgement[1].label if change.judgement else ""
+        report.rows.append([
+            preview.path.name, change.standard_code, "", change.ref, change.ref, "the return's metadata", 1.0,
+            judgement, judgement, "", outcome,
+        ])
+    for conflict in own.conflicts:
+        report.rows.append([
+            preview.path.name, conflict.standard_code, "", conflict.ref, conflict.ref, "the return's metadata", 1.0,
+            "", "", "changed in the return and in the application since it was exported",
+            f"left: {'; '.join(conflict.describe())}",
+        ])
+
+
 def write_import_report(
     path: Path, previews: Sequence[LegacyFilePreview], applied: Mapping[Path, AppliedLegacyImport] | None = None
 ) -> Path:
@@ -414,6 +490,9 @@ def write_import_report(
     report = _ReportRows()
     for preview in previews:
         result = applied.get(preview.path)
+        if preview.status is FileStatus.OWN_RETURN and preview.own_return is not None:
+            _report_own_return(report, preview, result)
+            continue
         left = {(r.sheet, r.row): r.reason for r in result.left} if result else {}
         report.files.append([
             str(preview.path), preview.status.value, preview.message,

@@ -17,7 +17,7 @@ from types import TracebackType
 
 from nesds_desktop.domain.catalogue import Standard
 from nesds_desktop.domain.judgements import Judgement
-from nesds_desktop.returns.legacy.model import LegacyReading
+from nesds_desktop.returns.legacy.model import LegacyReading, SheetOverride
 
 DEFAULT_TIMEOUT_SECONDS = 60.0
 DEFAULT_MEMORY_BYTES = 2 * 1024**3
@@ -45,9 +45,9 @@ def _serve(connection: Connection, standards: Sequence[Standard], memory_bytes: 
         job = connection.recv()
         if job is None:
             return
-        data, name, vocabulary = job
+        data, name, vocabulary, overrides = job
         try:
-            reading = read_legacy_workbook(data, name, standards, vocabulary)
+            reading = read_legacy_workbook(data, name, standards, vocabulary, overrides)
             connection.send(("ok", (reading, _is_own_return(data))))
         except MemoryError:
             connection.send(("error", "needed more memory than a workbook is allowed, so it was not read"))
@@ -106,12 +106,16 @@ class BoundedReader:
         return parent
 
     def read(
-        self, data: bytes, name: str, vocabulary: Mapping[str, Judgement] | None = None
+        self,
+        data: bytes,
+        name: str,
+        vocabulary: Mapping[str, Judgement] | None = None,
+        overrides: Mapping[str, SheetOverride] | None = None,
     ) -> tuple[LegacyReading, bool]:
         """The reading of ``data``, and whether it is a return this application exported."""
         connection = self._start()
         try:
-            connection.send((data, name, dict(vocabulary or {})))
+            connection.send((data, name, dict(vocabulary or {}), dict(overrides or {})))
             if not connection.poll(self.timeout):
                 self._stop()
                 raise LegacyParseError(

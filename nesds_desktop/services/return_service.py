@@ -104,6 +104,8 @@ class AppliedReturn:
     """Fields changed (a judgement and notes of one criterion count two)."""
     skipped: tuple[str, ...] = field(default=())
     """Changes left out because the store changed between preview and apply."""
+    criteria: int = 0
+    """Criteria with at least one field changed."""
 
 
 # -- export -------------------------------------------------------------------------------------
@@ -311,10 +313,11 @@ def apply_return_import(service: WorkbookService, preview: ReturnImportPreview) 
     """
     if preview.legacy:
         raise ReturnError(f"{preview.path} is a legacy return; nothing in it can be applied")
-    applied = 0
+    applied = criteria = 0
     skipped: list[str] = []
     for change in preview.changes:
         current = service.answer(change.assessment_id, change.ref)
+        before_count = applied
         if change.judgement is not None:
             before, after = change.judgement
             if current.judgement is before:
@@ -329,7 +332,8 @@ def apply_return_import(service: WorkbookService, preview: ReturnImportPreview) 
                 applied += 1
             else:
                 skipped.append(f"{change.ref}: the evidence notes were changed in the workbook after the preview")
-    return AppliedReturn(applied, tuple(skipped))
+        criteria += applied > before_count
+    return AppliedReturn(applied, tuple(skipped), criteria)
 
 
 def _quoted(text: str, limit: int = 60) -> str:

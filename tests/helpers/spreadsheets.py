@@ -34,13 +34,18 @@ def write_xlsx(
     return path
 
 
-def write_xls(path: Path, sheets: dict[str, Rows], date_format: str = "DD/MM/YYYY") -> Path:
+def write_xls(
+    path: Path, sheets: dict[str, Rows], date_format: str = "DD/MM/YYYY", hidden_columns: Sequence[int] = ()
+) -> Path:
+    """An Excel 97-2003 workbook written by xlwt; ``hidden_columns`` (0-based) are hidden on every sheet."""
     import xlwt  # type: ignore[import-untyped]
 
     book = xlwt.Workbook(encoding="utf-8")
     dated = xlwt.easyxf(num_format_str=date_format)
     for name, rows in sheets.items():
         sheet = book.add_sheet(name)
+        for column in hidden_columns:
+            sheet.col(column).hidden = True
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 if isinstance(value, date):

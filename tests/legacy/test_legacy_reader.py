@@ -109,6 +109,24 @@ def test_hidden_columns_are_not_read(tmp_path: Path) -> None:
     assert [m.judgement for m in sheet.matches] == [Judgement.MET, Judgement.PARTLY_MET]
 
 
+@pytest.mark.parametrize("suffix", WRITERS)
+def test_a_hidden_copy_of_a_column_is_passed_over_for_the_visible_one(tmp_path: Path, suffix: str) -> None:
+    # Two columns headed alike: only which one is hidden tells the old copy from the answers.
+    rows: Rows = [["Ref", "Status", "Status"], ["ICT-1-M1", "No", "Yes"], ["ICT-1-M2", "No", "Partly"]]
+    path = tmp_path / f"hidden{suffix}"
+    if suffix == ".xlsx":
+        write_xlsx(path, {"ICT": rows}, hidden_columns=[("ICT", "B")])
+    elif suffix == ".xls":
+        write_xls(path, {"ICT": rows}, hidden_columns=[1])
+    else:
+        write_ods(path, {"ICT": rows}, hidden_columns=[1])
+    (sheet,) = read(path).sheets
+    assert sheet.column_positions["judgement"] == (2,)
+    assert [m.judgement for m in sheet.matches] == [Judgement.MET, Judgement.PARTLY_MET]
+    (shown,) = read(WRITERS[suffix](tmp_path / f"shown{suffix}", {"ICT": rows})).sheets
+    assert shown.column_positions["judgement"] == (1,)  # with nothing hidden, the first is read
+
+
 def test_hidden_columns_of_an_ods_are_not_read(tmp_path: Path) -> None:
     rows: Rows = [["Ref", "Status 2004/05", "Status"], ["ICT-1-M1", "No", "Yes"], ["ICT-1-M2", "No", "Partly"]]
     (sheet,) = read(write_ods(tmp_path / "hidden.ods", {"ICT": rows}, hidden_columns=[1])).sheets

@@ -226,3 +226,93 @@ def test_the_main_window_opens_the_wizard_from_file_import(qtbot: QtBot, data_di
     wizard = window.findChild(LegacyImportWizard)
     assert isinstance(wizard, LegacyImportWizard) and wizard.isVisible()
     wizard.reject()
+
+
+def odd_headings_return(path: Path) -> Path:
+    """An ICT return whose headings no council vocabulary names, so its header row is not found."""
+    rows = ict_return_rows(["Yes", "No", "Partly"], title="Dale District Council - ICT self-assessment 2006/07")
+    rows[3] = ["Q", "What we must do", "Where we are", "Said at the workshop"]
+    return write_xls(path, {"ICT": rows})
+
+
+def test_a_header_and_columns_the_reader_missed_are_given_in_the_wizard_and_imported(
+    qtbot: QtBot, service: WorkbookService, tmp_path: Path, data_dir: Path
+) -> None:
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    odd_headings_return(folder / "dale.xls")
+    feedback = RecordingFeedback()
+    wizard = open_wizard(qtbot, service, feedback)
+    choose_and_read(wizard, folder)
+    page, editor = wizard.review_page, wizard.review_page.sheets
+    (preview,) = wizard.previews
+    assert preview.status is FileStatus.FAILED and "no recognisable header row" in page.message.text()
+    page.tabs.setCurrentWidget(editor)
+    assert editor.isEnabled() and editor.sheet.currentText() == "ICT — no header row found"
+    top_item = editor.top.item(3, 2)
+    assert top_item is not None and top_item.text() == "Where we are"  # the first rows are shown
+
+    # Double-click the header row in the first rows, then say what each column holds.
+    editor.top.cellDoubleClicked.emit(3, 0)
+    assert editor.header_row.value() == 4
+    heading = editor.columns.item(2, 1)
+    assert heading is not None and heading.text() == "Where we are"
+    for position, field_name in enumerate(["ref", "statement", "judgement", "notes"]):
+        combo = editor.column_combo(position)
+        combo.setCurrentIndex(combo.findData(field_name))
+    assert "press Read this file again" in editor.state.text()
+    assert wizard.choices[preview.path].sheets["ICT"].columns == {
+        "ref": (0,), "statement": (1,), "judgement": (2,), "notes": (3,)}
+    assert service.list_assessments() == []
+
+    qtbot.mouseClick(editor.read_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+    (preview,) = wizard.previews
+    assert preview.status is FileStatus.READY and len(preview.ready_rows) == 3
+    assert page.rows.rowCount() == 3 and editor.state.text() == ""
+    assert page.authority.text() == "Dale District Council" and "header on row 4" in page.detected.toPlainText()
+    assert service.list_assessments() == []  # reading again wrote nothing
+
+    wizard.next()
+    wizard.next()
+    assert wizard.currentPage() is wizard.summary_page
+    found = fresh_judgements(data_dir, "Dale District Council")
+    assert [found[c.ref] for c in ICT_CRITERIA[:3]] == [Judgement.MET, Judgement.NOT_MET, Judgement.PARTLY_MET]
+
+
+def test_a_chosen_standard_and_a_sheet_left_out_are_read_again_before_going_on(
+    qtbot: QtBot, service: WorkbookService, tmp_path: Path
+) -> None:
+    folder = tmp_path / "two-sheets"
+    folder.mkdir()
+    bare: list[list[object]] = [["Ref", "Met?"], ["2.1", "Yes"], ["2.2", "No"]]
+    write_xlsx(folder / "Anytown 2006-07.xlsx", {"Sheet1": bare, "Old copy": ict_return_rows(["No"])})
+    feedback = RecordingFeedback()
+    wizard = open_wizard(qtbot, service, feedback)
+    choose_and_read(wizard, folder)
+    page, editor = wizard.review_page, wizard.review_page.sheets
+    (preview,) = wizard.previews
+    assert [m.criterion_ref for m in preview.matches][:2] == [None, None]  # "2.1" alone names no standard
+    assert editor.sheet.count() == 2 and editor.standard.currentText() == "As found (none found)"
+
+    editor.standard.setCurrentIndex(editor.standard.findData("BEN"))
+    editor.sheet.setCurrentIndex(1)
+    editor.skip.setChecked(True)
+    assert editor.sheet.itemText(1) == "Old copy — left out"
+    # Next does not go on with a reading the person asked to change: it reads again and stays.
+    wizard.next()
+    assert wizard.currentPage() is page
+    assert feedback.messages[-1][0] == "information" and "read again" in feedback.messages[-1][2]
+    (preview,) = wizard.previews
+    benefits = release().standard("BEN").sections[1].criteria
+    assert [(m.row.sheet, m.criterion_ref) for m in preview.matches] == [
+        ("Sheet1", benefits[0].ref), ("Sheet1", benefits[1].ref)]
+    assert "standard BEN (as you chose; found none)" in page.detected.toPlainText()
+    assert "left out, as chosen" in page.detected.toPlainText()
+
+    editor.sheet.setCurrentIndex(0)
+    editor.reset_button.click()  # back to what was detected: pending again until read
+    assert editor.standard.currentIndex() == 0 and "press Read this file again" in editor.state.text()
+    wizard.next()
+    assert wizard.currentPage() is page
+    (preview,) = wizard.previews
+    assert preview.matches[0].criterion_ref is None

@@ -20,10 +20,14 @@ from pathlib import PurePath
 from nesds_desktop.domain.catalogue import Standard
 from nesds_desktop.domain.judgements import Judgement
 from nesds_desktop.returns.legacy.matching import CriterionIndex, parse_reference
-from nesds_desktop.returns.legacy.model import LegacyReading, LegacyRow, RowMatch, SheetReading
+from nesds_desktop.returns.legacy.model import LegacyReading, LegacyRow, RowMatch, SheetOverride, SheetReading
 from nesds_desktop.returns.legacy.vocabulary import read_judgement
+from nesds_desktop.returns.legacy.xls_columns import hidden_xls_columns
 
 HEADER_SEARCH_ROWS = 30
+# How much of the top of each sheet a reading keeps for people to look at.
+TOP_COLUMNS = 30
+TOP_CELL_CHARACTERS = 80
 
 # Field -> header names, exact (after normalising).  Checked before the keyword rules.
 _EXACT: dict[str, tuple[str, ...]] = {
@@ -93,21 +97,33 @@ def read_legacy_workbook(
     file_name: str,
     standards: Sequence[Standard],
     vocabulary: Mapping[str, Judgement] | None = None,
+    overrides: Mapping[str, SheetOverride] | None = None,
 ) -> LegacyReading:
-    """Read every visible sheet of a legacy return in ``data`` (already safety-checked)."""
+    """Read every visible sheet of a legacy return in ``data`` (already safety-checked).
+
+    ``overrides`` (sheet name -> what a person set) take the place of what would be detected:
+    the standard, the header row, the column mapping, or leaving the sheet out.
+    """
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
 
     index = _index_for(standards)
     problems: list[str] = []
     sheets: list[SheetReading] = []
+    unread: list[str] = []
+    tops: dict[str, tuple[tuple[str, ...], ...]] = {}
     titles: list[str] = []
+    overrides = overrides or {}
     macros = _has_macros(data)
-    hidden_columns = _hidden_xlsx_columns(data) or _hidden_ods_columns(data)
+    hidden_columns = _hidden_xlsx_columns(data) or _hidden_ods_columns(data) or hidden_xls_columns(data)
     try:
         with CalamineWorkbook.from_filelike(BytesIO(data)) as workbook:
             for meta in workbook.sheets_metadata:
                 if meta.visible != SheetVisibleEnum.Visible:
                     problems.append(f"the hidden sheet {meta.name!r} was not read")
+                    continue
+                override = overrides.get(meta.name, SheetOverride())
+                if override.skip:
+                    problems.append(f"the sheet {meta.name!r} was left out, as chosen")
                     continue
                 try:
                     rows: list[list[CellValue]] = workbook.get_sheet_by_name(meta.name).to_python(
@@ -116,13 +132,18 @@ def read_legacy_workbook(
                 except (CalamineError, ValueError) as exc:
                     problems.append(f"the sheet {meta.name!r} could not be read: {exc}")
                     continue
+                tops[meta.name] = _top_of(rows)
                 reading, sheet_titles = _read_sheet(
-                    meta.name, rows, index, vocabulary, hidden_columns.get(meta.name, set())
+                    meta.name, rows, index, vocabulary, hidden_columns.get(meta.name, set()), override
                 )
                 titles.extend(sheet_titles)
                 if reading is None:
-                    if any(any(_text(c) for c in row) for row in rows):
+                    if override.header_row is not None:
+                        problems.append(f"the sheet {meta.name!r} has no row {override.header_row}, so it was skipped")
+                        unread.append(meta.name)
+                    elif any(any(_text(c) for c in row) for row in rows):
                         problems.append(f"the sheet {meta.name!r} has no recognisable header row, so it was skipped")
+                        unread.append(meta.name)
                     continue
                 sheets.append(reading)
     except PasswordError:
@@ -141,7 +162,20 @@ def read_legacy_workbook(
         sheets=tuple(sheets),
         problems=tuple(problems),
         macros_present=macros,
+        unread_sheets=tuple(unread),
+        sheet_tops=tops,
     )
+
+
+def _top_of(rows: list[list[CellValue]]) -> tuple[tuple[str, ...], ...]:
+    """The first rows as short texts, trailing blanks trimmed."""
+    top: list[tuple[str, ...]] = []
+    for row in rows[:HEADER_SEARCH_ROWS]:
+        cells = [_text(c)[:TOP_CELL_CHARACTERS] for c in row[:TOP_COLUMNS]]
+        while cells and not cells[-1]:
+            cells.pop()
+        top.append(tuple(cells))
+    return tuple(top)
 
 
 _INDEX_CACHE: list[tuple[tuple[Standard, ...], CriterionIndex]] = []
@@ -182,6 +216,11 @@ def field_for_header(header: str) -> str | None:
     return None
 
 
+def detect_columns(cells: Sequence[str]) -> dict[str, tuple[int, ...]]:
+    """The fields the headings ``cells`` name, as the reader would take them: field -> 0-based columns."""
+    return {field: tuple(positions) for field, positions in _header_columns(list(cells), set()).items()}
+
+
 def _header_columns(row: Sequence[CellValue], hidden: set[int]) -> dict[str, list[int]]:
     columns: dict[str, list[int]] = {}
     for position, value in enumerate(row):
@@ -197,10 +236,11 @@ def _header_columns(row: Sequence[CellValue], hidden: set[int]) -> dict[str, lis
             columns["standard_column"] = columns.pop("statement")
         if field in columns and field not in _MULTI_FIELDS:
             # A second column of one field: keep the visible one (a hidden column is an old copy),
-            # and of two answer columns the one not headed by a past year ("2005/06 status").
+            # and of two answer columns the one not headed by a year, or by the later year ("2005/06 status").
             kept = columns[field][0]
+            kept_year, year = _header_year(row[kept]), _header_year(value)
             if (kept in hidden and position not in hidden) or (
-                _dated(row[kept]) and not _dated(value) and position not in hidden
+                kept_year is not None and (year is None or year > kept_year) and position not in hidden
             ):
                 columns[field] = [position]
             continue
@@ -214,8 +254,13 @@ def _header_columns(row: Sequence[CellValue], hidden: set[int]) -> dict[str, lis
     return columns
 
 
-def _dated(value: CellValue) -> bool:
-    return bool(re.search(r"(?:19|20)?\d\d\s*[/-]\s*\d\d", _text(value)))
+def _header_year(value: CellValue) -> int | None:
+    """The first year of a heading such as "2005/06 status" or "Status 05-06"; None when undated."""
+    match = re.search(r"((?:19|20)?\d\d)\s*[/-]\s*\d\d", _text(value))
+    if match is None:
+        return None
+    year = int(match.group(1))
+    return year if year >= 100 else 2000 + year
 
 
 def _find_header(rows: list[list[CellValue]], hidden: set[int]) -> tuple[int, dict[str, list[int]]] | None:
@@ -239,19 +284,22 @@ def _read_sheet(
     index: CriterionIndex,
     vocabulary: Mapping[str, Judgement] | None,
     hidden: set[int],
+    override: SheetOverride,
 ) -> tuple[SheetReading | None, list[str]]:
-    found = _find_header(rows, hidden)
+    found = _header_and_columns(rows, hidden, override)
     if found is None:
         return None, [t for row in rows[:5] for c in row if (t := _text(c))]
     header_index, columns = found
     titles = [t for row in rows[:header_index] for c in row if (t := _text(c))]
     legacy_rows = [r for i in range(header_index + 1, len(rows)) if (r := _legacy_row(name, i, rows[i], columns))]
-    standard = (
+    detected = (
         index.guess_standard([name, *titles])
         or _standard_from_refs(legacy_rows, index)
         or index.guess_standard_from_text(r.statement_text for r in legacy_rows if r.statement_text)
     )
-    row_standards = _row_standards(rows, columns, index)
+    standard = override.standard_code or detected
+    # A standard chosen by a person holds for every row, over a Standard column's codes.
+    row_standards = {} if override.standard_code else _row_standards(rows, columns, index)
     row_levels = _row_levels(rows, columns)
     matches = [
         m for row in legacy_rows
@@ -259,8 +307,42 @@ def _read_sheet(
         is not None
     ]
     _flag_duplicates(matches)
-    header_texts = {field: _text(rows[header_index][positions[0]]) for field, positions in columns.items()}
-    return SheetReading(name, header_index + 1, header_texts, standard, tuple(matches)), titles
+    header = rows[header_index]
+    header_texts = {
+        field: _text(header[positions[0]]) if positions[0] < len(header) else ""
+        for field, positions in columns.items() if positions
+    }
+    cells = [_text(c) for c in header]
+    while cells and not cells[-1]:
+        cells.pop()
+    reading = SheetReading(
+        name, header_index + 1, header_texts, standard, tuple(matches),
+        column_positions={field: tuple(positions) for field, positions in columns.items() if positions},
+        header_cells=tuple(cells), detected_standard=detected,
+    )
+    return reading, titles
+
+
+def _header_and_columns(
+    rows: list[list[CellValue]], hidden: set[int], override: SheetOverride
+) -> tuple[int, dict[str, list[int]]] | None:
+    """The header row (0-based) and the columns of each field: as a person set them, else as detected."""
+    if not rows:
+        return None
+    if override.header_row is not None:
+        header_index = override.header_row - 1
+        if not 0 <= header_index < len(rows):
+            return None
+        columns = _header_columns(rows[header_index], hidden)
+    else:
+        found = _find_header(rows, hidden)
+        if found is None and override.columns is None:
+            return None
+        header_index, columns = found or (0, {})
+    if override.columns is not None:
+        columns = {field: sorted({p for p in positions if p >= 0})
+                   for field, positions in override.columns.items() if positions}
+    return header_index, columns
 
 
 def _row_standards(rows: list[list[CellValue]], columns: dict[str, list[int]], index: CriterionIndex) -> dict[int, str]:

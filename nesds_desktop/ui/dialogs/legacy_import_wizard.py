@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -41,13 +42,16 @@ from nesds_desktop.services.legacy_import_service import (
     LegacyFilePreview,
     LegacyImportError,
     RowKey,
+    SheetOverride,
     apply_legacy_import,
+    current_catalogue,
     expand_paths,
     preview_legacy_imports,
     remember_vocabulary,
     write_import_report,
 )
 from nesds_desktop.services.workbook_service import WorkbookService
+from nesds_desktop.ui.dialogs.legacy_sheet_editor import SheetEditor
 from nesds_desktop.ui.feedback import Feedback
 from nesds_desktop.ui.wording import plural
 
@@ -64,6 +68,15 @@ class FileChoices:
     authority: str = ""
     round_label: str = ""
     confirmed: set[RowKey] = field(default_factory=set)
+    sheets: dict[str, SheetOverride] = field(default_factory=dict)
+    """What the person set per sheet in place of what was detected (edited by the sheet editor)."""
+    read_with: dict[str, SheetOverride] = field(default_factory=dict)
+    """The settings the file's current reading was made with."""
+
+    @property
+    def pending(self) -> bool:
+        """Settings changed since the file was last read."""
+        return self.sheets != self.read_with
 
 
 def unknown_words(previews: list[LegacyFilePreview]) -> list[str]:
@@ -132,8 +145,10 @@ class LegacyImportWizard(QWizard):
             stopped = dialog.wasCanceled()
             return not stopped
 
+        overrides = {path: dict(choice.sheets) for path, choice in self.choices.items() if choice.sheets}
         try:
-            self.previews = preview_legacy_imports(self.service, files, vocabulary=self.vocabulary, progress=step)
+            self.previews = preview_legacy_imports(self.service, files, vocabulary=self.vocabulary,
+                                                   overrides=overrides, progress=step)
         except LegacyImportError as error:
             self.feedback.error("The returns cannot be read", str(error))
             return False
@@ -141,12 +156,47 @@ class LegacyImportWizard(QWizard):
             dialog.close()
             dialog.deleteLater()
         for preview in self.previews:
-            reading = preview.reading
-            choice = self.choices.setdefault(preview.path, FileChoices())
-            if reading is not None:
-                choice.authority = choice.authority or (reading.authority_hint or "")
-                choice.round_label = choice.round_label or (reading.round_hint or "")
+            self._take_reading(preview)
         return not stopped
+
+    def read_file_again(self, path: Path) -> LegacyFilePreview | None:
+        """Read one file again with the sheet settings the person gave it; nothing is written."""
+        choice = self.choices.setdefault(path, FileChoices())
+        dialog = self._progress_dialog(f"Reading {path.name} again…", 1)
+        try:
+            (preview,) = preview_legacy_imports(self.service, [path], vocabulary=self.vocabulary,
+                                                overrides={path: dict(choice.sheets)})
+        except LegacyImportError as error:
+            self.feedback.error("The return cannot be read", str(error))
+            return None
+        finally:
+            dialog.close()
+            dialog.deleteLater()
+        # The rows may now be other rows: a tick given to the old reading must not carry over.
+        choice.confirmed.clear()
+        self.previews = [preview if p.path == path else p for p in self.previews]
+        self._take_reading(preview)
+        return preview
+
+    def _take_reading(self, preview: LegacyFilePreview) -> None:
+        choice = self.choices.setdefault(preview.path, FileChoices())
+        choice.read_with = dict(choice.sheets)
+        reading = preview.reading
+        if reading is not None:
+            choice.authority = choice.authority or (reading.authority_hint or "")
+            choice.round_label = choice.round_label or (reading.round_hint or "")
+
+    def pending_files(self) -> list[Path]:
+        """Files whose sheet settings changed since they were read."""
+        return [p.path for p in self.previews if self.choices.get(p.path, FileChoices()).pending]
+
+    def standard_choices(self) -> list[tuple[str, str]]:
+        """(code, title) of every standard rows can be matched against."""
+        try:
+            catalogue = current_catalogue(self.service)
+        except LegacyImportError:
+            return []
+        return [(s.code, s.title) for s in catalogue.standards]
 
     def map_word(self, word: str, judgement: Judgement | None) -> None:
         """Give an unknown word a meaning (kept for this wizard; remembered when the import runs)."""
@@ -280,7 +330,8 @@ class ReviewPage(QWizardPage):
         self._filling = False
         self.setTitle("Check what was read")
         self.setSubTitle("Choose a file to see what was found in it. Rows that need review are imported only "
-                         "when ticked; rows not matched are left out and listed in the report.")
+                         "when ticked; rows not matched are left out and listed in the report. Where a sheet was "
+                         "read wrongly, change its standard, header row or columns under Sheets and columns.")
         self.files = QListWidget()
         self.files.setAccessibleName("Files read")
         self.files.currentRowChanged.connect(self.show_file)
@@ -296,7 +347,10 @@ class ReviewPage(QWizardPage):
         self.round.textEdited.connect(self._details_edited)
         self.detected = QTextBrowser()
         self.detected.setAccessibleName("What was detected")
-        self.detected.setMaximumHeight(110)
+        self.detected.setMaximumHeight(80)
+        self.sheets = SheetEditor(wizard.standard_choices())
+        self.sheets.changed.connect(self._sheets_changed)
+        self.sheets.read_again.connect(self.read_file_again)
         self.words = QTableWidget(0, 2)
         self.words.setAccessibleName("Judgement words not understood")
         self.words.setHorizontalHeaderLabels(["Word as written", "Means"])
@@ -321,21 +375,24 @@ class ReviewPage(QWizardPage):
         round_label.setBuddy(self.round)
         form.addRow(authority_label, self.authority)
         form.addRow(round_label, self.round)
-        words_label = QLabel("Judgement &words not understood (give each a meaning):")
-        words_label.setBuddy(self.words)
-        rows_label = QLabel("Ro&ws:")
-        rows_label.setBuddy(self.rows)
+        self.words.setMaximumHeight(16777215)
+        words_tab = QWidget()
+        words_layout = QVBoxLayout(words_tab)
+        words_layout.addWidget(QLabel("Words written in the judgement column that were not understood. Give each "
+                                      "a meaning; it applies to every file and is remembered for later imports."))
+        words_line = QHBoxLayout()
+        words_line.addWidget(self.words, 1)
+        words_line.addWidget(self.reread, 0, Qt.AlignmentFlag.AlignBottom)
+        words_layout.addLayout(words_line, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.rows, "Ro&ws")
+        self.tabs.addTab(self.sheets, "Sheets and co&lumns")
+        self.tabs.addTab(words_tab, "Judgement wor&ds")
         detail = QVBoxLayout()
         detail.addWidget(self.message)
         detail.addLayout(form)
         detail.addWidget(self.detected)
-        detail.addWidget(words_label)
-        words_line = QHBoxLayout()
-        words_line.addWidget(self.words, 1)
-        words_line.addWidget(self.reread, 0, Qt.AlignmentFlag.AlignBottom)
-        detail.addLayout(words_line)
-        detail.addWidget(rows_label)
-        detail.addWidget(self.rows, 1)
+        detail.addWidget(self.tabs, 1)
         files_label = QLabel("&Files:")
         files_label.setBuddy(self.files)
         side = QVBoxLayout()
@@ -378,6 +435,7 @@ class ReviewPage(QWizardPage):
             combo.currentIndexChanged.connect(lambda _i, w=word, c=combo: self._word_mapped(w, c))
             self.words.setCellWidget(row, 1, combo)
         self.reread.setEnabled(bool(words))
+        self.tabs.setTabText(2, f"Judgement wor&ds ({len(words)})")
 
     def _word_mapped(self, word: str, combo: QComboBox) -> None:
         data = combo.currentData()  # Qt hands a string enum back as its value
@@ -419,7 +477,24 @@ class ReviewPage(QWizardPage):
         for number in range(len(preview.matches)):
             self._fill_row(preview, number, choice.confirmed)
         self.rows.resizeColumnsToContents()
+        self.tabs.setTabText(0, f"Ro&ws ({len(preview.matches)})")
+        # This application's own returns are imported exactly, by their metadata: nothing to set.
+        own = preview.status is FileStatus.OWN_RETURN
+        self.sheets.show_file(None if own else preview.reading, choice.sheets, choice.pending)
         self._filling = False
+
+    def _sheets_changed(self) -> None:
+        preview = self.current_preview()
+        if preview is not None:
+            self.sheets.set_pending(self.owner.choices.setdefault(preview.path, FileChoices()).pending)
+
+    def read_file_again(self) -> None:
+        """Read the current file again with the sheet settings just given."""
+        preview = self.current_preview()
+        if preview is None:
+            return
+        if self.owner.read_file_again(preview.path) is not None:
+            self.fill()
 
     @staticmethod
     def _detected_text(preview: LegacyFilePreview) -> str:
@@ -429,7 +504,10 @@ class ReviewPage(QWizardPage):
         lines = []
         for sheet in reading.sheets:
             columns = ", ".join(f"{name} ← “{header}”" for name, header in sheet.columns.items())
-            lines.append(f"Sheet “{sheet.sheet}”: standard {sheet.standard_code or 'not found'}; header on row "
+            standard = sheet.standard_code or "not found"
+            if sheet.standard_code != sheet.detected_standard:
+                standard += f" (as you chose; found {sheet.detected_standard or 'none'})"
+            lines.append(f"Sheet “{sheet.sheet}”: standard {standard}; header on row "
                          f"{sheet.header_row}; columns: {columns}; {plural(len(sheet.matches), 'row')}.")
         lines.extend(f"Problem: {problem}" for problem in reading.problems)
         if preview.macros_present:
@@ -482,6 +560,20 @@ class ReviewPage(QWizardPage):
         choice.round_label = self.round.text().strip()
 
     def validatePage(self) -> bool:  # noqa: N802
+        pending = self.owner.pending_files()
+        if pending:
+            # Never import a reading the person has asked to change: read again, and let them look.
+            for path in pending:
+                if self.owner.read_file_again(path) is None:
+                    return False
+            self.fill()
+            names = ", ".join(path.name for path in pending)
+            self.owner.feedback.information(
+                "Read again with your changes",
+                f"{names} {'was' if len(pending) == 1 else 'were'} read again with the sheet settings you gave. "
+                "Check the rows, then press Next.",
+            )
+            return False
         if not self.owner.importable():
             self.owner.feedback.warning("Nothing to import", "None of the files chosen can be imported.")
             return False
