@@ -24,7 +24,7 @@ from nesds_desktop.catalogue.workbook_safety import (
     WorkbookRejectedError,
     check_workbook,
 )
-from nesds_desktop.domain.assessments import AssessmentError, Round
+from nesds_desktop.domain.assessments import Action, AssessmentError, EvidenceReference, Round
 from nesds_desktop.domain.authorities import Authority, AuthorityError, AuthorityType, Region
 from nesds_desktop.domain.catalogue import Standard
 from nesds_desktop.domain.judgements import Judgement
@@ -338,6 +338,7 @@ def apply_legacy_import(
         else:
             chosen.append(match)
     assessments: dict[str, int] = {}
+    already: dict[int, _AlreadyRecorded] = {}
     imported = 0
     for number, match in enumerate(chosen, start=1):
         assert match.criterion_ref is not None and match.judgement is not None
@@ -357,6 +358,9 @@ def apply_legacy_import(
         notes = _notes_text(match)
         if notes and notes != current.notes:
             service.set_notes(assessment_id, match.criterion_ref, notes)
+        if assessment_id not in already:
+            already[assessment_id] = _AlreadyRecorded.of(service, assessment_id)
+        _record_evidence_and_action(service, assessment_id, match, already[assessment_id])
         imported += 1
         if progress is not None and not progress(number, len(chosen)):
             remaining = chosen[number:]
@@ -378,18 +382,50 @@ def _left_reason(match: RowMatch, confirmed: bool) -> str:
 
 
 def _notes_text(match: RowMatch) -> str:
-    """Notes, evidence, action, owner and date of a row, as one evidence-notes text."""
+    """The row's notes; an owner or date with no action to hang on is kept in them too."""
     row = match.row
     parts = [row.notes]
-    if row.evidence:
-        parts.append(f"Evidence: {row.evidence}")
-    if row.action:
-        parts.append(f"Action: {row.action}")
-    if row.owner:
-        parts.append(f"Owner: {row.owner}")
-    if row.due:
-        parts.append(f"By: {row.due.isoformat()}")
+    if not row.action.strip():
+        if row.owner:
+            parts.append(f"Owner: {row.owner}")
+        if row.due:
+            parts.append(f"By: {row.due.isoformat()}")
     return "\n".join(p for p in parts if p)
+
+
+@dataclass
+class _AlreadyRecorded:
+    """Evidence titles and action descriptions an assessment holds, per criterion, so a file imported
+    twice does not record them twice."""
+
+    evidence: set[tuple[str, str]]
+    actions: set[tuple[str, str]]
+
+    @classmethod
+    def of(cls, service: WorkbookService, assessment_id: int) -> _AlreadyRecorded:
+        snapshot = service.open(assessment_id)
+        return cls(
+            {(item.criterion_ref, item.reference.title.casefold()) for item in snapshot.evidence},
+            {(item.action.criterion_ref or "", item.action.description.casefold()) for item in snapshot.actions},
+        )
+
+
+def _record_evidence_and_action(
+    service: WorkbookService, assessment_id: int, match: RowMatch, already: _AlreadyRecorded
+) -> None:
+    """Each line of the evidence column becomes an evidence reference; the action, with its owner and
+    date, an action in the register."""
+    ref, row = match.criterion_ref, match.row
+    assert ref is not None
+    for line in row.evidence.splitlines():
+        title = line.strip()
+        if title and (ref, title.casefold()) not in already.evidence:
+            service.add_evidence(assessment_id, ref, EvidenceReference(title))
+            already.evidence.add((ref, title.casefold()))
+    description = row.action.strip()
+    if description and (ref, description.casefold()) not in already.actions:
+        service.add_action(assessment_id, Action(description, ref, owner=row.owner, due=row.due))
+        already.actions.add((ref, description.casefold()))
 
 
 def _authority_id(

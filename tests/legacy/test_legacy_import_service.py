@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 import zipfile
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -254,3 +255,34 @@ def test_a_blank_judgement_never_clears_one_already_recorded(tmp_path: Path, ser
     (summary,) = service.list_assessments()
     answer = service.open(summary.id).answer("ICT-1-M1")
     assert (answer.judgement, answer.notes) == (Judgement.MET, "Checked again")
+
+
+def test_evidence_and_actions_with_owners_and_dates_come_across_once(
+    tmp_path: Path, service: WorkbookService
+) -> None:
+    criteria = release().standard("BEN").sections[1].criteria
+    rows: Rows = [["Westmoor District Council benefits return 2006/07", "", "", "", "", "", ""],
+                  ["Status", "Lead officer", "Evidence", "Criterion", "No.", "By when", "Action required"]]
+    rows += [
+        ["Achieved", "J. Smith", "Service plan 2006", criteria[0].statement, "2.1", 39172, ""],
+        ["In progress", "A. Patel", "", criteria[1].statement, "2.2", "30/09/2007", "Draft the take-up policy"],
+        ["Not started", "", "", criteria[2].statement, "2.3", "", ""],
+    ]
+    path = write_xls(tmp_path / "benefits.xls", {"Benefits": rows})
+    (preview,) = preview_legacy_imports(service, [path])
+    applied = apply_legacy_import(service, preview)
+    assert applied.imported == 3
+    (summary,) = service.list_assessments()
+    snapshot = service.open(summary.id)
+    assert [(e.criterion_ref, e.reference.title) for e in snapshot.evidence] == [(criteria[0].ref, "Service plan 2006")]
+    (action,) = [item.action for item in snapshot.actions]
+    assert (action.description, action.criterion_ref, action.owner, action.due) == (
+        "Draft the take-up policy", criteria[1].ref, "A. Patel", date(2007, 9, 30))
+    # An owner and date with no action to hang on stay in the notes; the action's are not repeated there.
+    assert snapshot.answer(criteria[0].ref).notes == "Owner: J. Smith\nBy: 2007-03-31"
+    assert snapshot.answer(criteria[1].ref).notes == ""
+
+    (again,) = preview_legacy_imports(service, [path])
+    apply_legacy_import(service, again)
+    repeated = service.open(summary.id)
+    assert (len(repeated.evidence), len(repeated.actions)) == (1, 1)

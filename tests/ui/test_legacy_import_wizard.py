@@ -316,3 +316,34 @@ def test_a_chosen_standard_and_a_sheet_left_out_are_read_again_before_going_on(
     assert wizard.currentPage() is page
     (preview,) = wizard.previews
     assert preview.matches[0].criterion_ref is None
+
+
+def mnemonic(text: str) -> str | None:
+    """The letter after a single "&" in a label's text, lower case; None when there is none."""
+    cleaned = text.replace("&&", "")
+    position = cleaned.find("&")
+    return cleaned[position + 1].lower() if 0 <= position < len(cleaned) - 1 else None
+
+
+def test_every_control_of_the_review_page_has_its_own_access_key(
+    qtbot: QtBot, service: WorkbookService, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    folder = tmp_path / "one"
+    folder.mkdir()
+    write_xlsx(folder / "a.xlsx", {"ICT": ict_return_rows(["Yes", "banana"])})
+    wizard = open_wizard(qtbot, service, RecordingFeedback())
+    choose_and_read(wizard, folder)
+    page = wizard.review_page
+    texts = [label.text() for label in page.findChildren(QLabel) if label.buddy() is not None]
+    texts += [button.text() for button in page.findChildren(QAbstractButton)]
+    texts += [page.tabs.tabText(i) for i in range(page.tabs.count())]
+    texts += [wizard.buttonText(b) for b in (QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton)]
+    keys = [key for text in texts if (key := mnemonic(text)) is not None]
+    assert len(keys) >= 17
+    assert sorted(keys) == sorted(set(keys)), "; ".join(texts)
+    # Each labelled field is reachable: its label names it by a key.
+    assert {label.buddy() for label in page.findChildren(QLabel) if label.buddy() is not None} >= {
+        page.authority, page.round, page.files, page.sheets.sheet, page.sheets.standard, page.sheets.header_row,
+        page.sheets.columns, page.sheets.top}

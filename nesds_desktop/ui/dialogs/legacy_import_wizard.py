@@ -1,7 +1,8 @@
 """The legacy returns import wizard: choose files, review what was read, confirm, import, report.
 
 The work is the import service's: this wizard only shows its previews and passes on what the
-user decided (authority, round, rows confirmed, meanings of judgement words).  Nothing is
+user decided (authority, round, rows confirmed, meanings of judgement words, and per sheet the
+standard, header row and columns, through the sheet editor).  Nothing is
 written to the store before the confirm page; the meanings given to unknown words are
 remembered (through the service) only when the import goes ahead.
 """
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from nesds_desktop.domain.judgements import Judgement
 from nesds_desktop.services.legacy_import_service import (
+    FIELD_LABELS,
     AppliedLegacyImport,
     FileStatus,
     LegacyFilePreview,
@@ -410,7 +412,9 @@ class ReviewPage(QWizardPage):
         self.files.blockSignals(True)
         self.files.clear()
         for preview in self.owner.previews:
-            self.files.addItem(f"{status_text(preview)}: {preview.path.name}")
+            item = QListWidgetItem(f"{status_text(preview)}: {preview.path.name}")
+            item.setToolTip(str(preview.path))
+            self.files.addItem(item)
         self.files.blockSignals(False)
         self.fill_words()
         if self.owner.previews:
@@ -503,7 +507,8 @@ class ReviewPage(QWizardPage):
             return "Nothing was read from this file."
         lines = []
         for sheet in reading.sheets:
-            columns = ", ".join(f"{name} ← “{header}”" for name, header in sheet.columns.items())
+            columns = ", ".join(f"{FIELD_LABELS.get(kind, kind)} ← “{header}”"
+                                for kind, header in sheet.columns.items())
             standard = sheet.standard_code or "not found"
             if sheet.standard_code != sheet.detected_standard:
                 standard += f" (as you chose; found {sheet.detected_standard or 'none'})"

@@ -97,7 +97,7 @@ class SheetEditor(QWidget):
         self.state.setWordWrap(True)
         self.read_button = QPushButton("&Read this file again")
         self.read_button.clicked.connect(self.read_again)
-        self.reset_button = QPushButton("Use what was &detected")
+        self.reset_button = QPushButton("&Use what was detected")
         self.reset_button.setToolTip("Forget the changes made to this sheet")
         self.reset_button.clicked.connect(self.reset_sheet)
 
@@ -109,7 +109,7 @@ class SheetEditor(QWidget):
         form.addRow("", self.skip)
         columns_label = QLabel("&Columns:")
         columns_label.setBuddy(self.columns)
-        top_label = QLabel("First rows of the sheet (the header row is in bold; double-click a row to choose it):")
+        top_label = QLabel("F&irst rows of the sheet (the header row is in bold; double-click a row to choose it):")
         top_label.setWordWrap(True)
         top_label.setBuddy(self.top)
         left = QVBoxLayout()
