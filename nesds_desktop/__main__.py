@@ -4,4 +4,6 @@ import sys
 
 from nesds_desktop.app import main
 
-sys.exit(main())
+# Guarded: a multiprocessing worker may import this module under another name.
+if __name__ == "__main__":
+    sys.exit(main())

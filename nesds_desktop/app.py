@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
+    if "-c" in arguments or "--multiprocessing-fork" in arguments:
+        # An installed app started again as a multiprocessing helper (see worker_launch).
+        from nesds_desktop.worker_launch import serve_if_worker
+
+        if serve_if_worker(arguments):
+            return 0
     # NESDS_SMOKE=1 lets start-up checks and benchmarks time exactly the double-click paths.
     smoke = os.environ.get("NESDS_SMOKE") == "1"
     if not arguments:

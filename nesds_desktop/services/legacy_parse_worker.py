@@ -37,10 +37,14 @@ def _limit_memory(memory_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _serve(connection: Connection, standards: Sequence[Standard], memory_bytes: int) -> None:
+def _serve(connection: Connection, memory_bytes: int) -> None:
     from nesds_desktop.returns.legacy.reader import read_legacy_workbook
 
     _limit_memory(memory_bytes)
+    # Say so once running, then take the catalogue: it is too big for the start-up pipe, where a
+    # child that never starts would leave the parent waiting for ever.
+    connection.send(("ready", None))
+    standards: Sequence[Standard] = connection.recv()
     while True:
         job = connection.recv()
         if job is None:
@@ -98,11 +102,21 @@ class BoundedReader:
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
         process = context.Process(
-            target=_serve, args=(child, self.standards, self.memory_bytes), daemon=True, name="legacy-return-reader"
+            target=_serve, args=(child, self.memory_bytes), daemon=True, name="legacy-return-reader"
         )
         process.start()
         child.close()
         self._process, self._connection = process, parent
+        try:
+            if not parent.poll(self.timeout) or parent.recv()[0] != "ready":
+                raise LegacyParseError(f"the reader did not start within {self.timeout:g} seconds")
+            parent.send(self.standards)
+        except (EOFError, OSError) as exc:
+            self._stop()
+            raise LegacyParseError("the reader stopped as it started") from exc
+        except LegacyParseError:
+            self._stop()
+            raise
         return parent
 
     def read(
