@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import action_plan
 import comparison
 import exchange
+import legacy_batch
 import legacy_import
 import level_rule
 import returns
@@ -23,7 +24,7 @@ def main() -> int:
         f"machine: {platform.machine()}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
     )
     for measure in (startup.measure, level_rule.measure, workbook.measure, action_plan.measure, returns.measure,
-                    exchange.measure, comparison.measure, legacy_import.measure):
+                    exchange.measure, comparison.measure, legacy_import.measure, legacy_batch.measure):
         for line in measure():
             print(line, flush=True)
     return 0

@@ -50,7 +50,6 @@ def _import_returns(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         FileStatus,
         LegacyImportError,
         apply_legacy_import,
-        current_catalogue,
         preview_legacy_imports,
         write_import_report,
     )
@@ -76,8 +75,9 @@ def _import_returns(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"warning: bundled catalogue: {problem}", file=err)
         service = WorkbookService(store, preferences.author_name(store))
         try:
-            catalogue = current_catalogue(service, round_)
-            previews = preview_legacy_imports(service, args.paths, catalogue=catalogue, timeout=args.timeout)
+            # Each file is read against the catalogue of its round: --round, else the round it names.
+            previews = preview_legacy_imports(service, args.paths, timeout=args.timeout,
+                                              round_label=round_.label if round_ else None)
         except LegacyImportError as exc:
             print(f"error: {exc}", file=err)
             return EXIT_PROBLEMS

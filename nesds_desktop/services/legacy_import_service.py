@@ -60,6 +60,7 @@ __all__ = [
     "columns_for_header",
     "current_catalogue",
     "expand_paths",
+    "needs_reading_again",
     "preview_legacy_imports",
     "remember_vocabulary",
     "remembered_vocabulary",
@@ -98,6 +99,8 @@ class LegacyFilePreview:
     macros_present: bool = False
     release_of: Mapping[str, str] = field(default_factory=dict)
     """The catalogue release each standard was matched against."""
+    read_for_round: str | None = None
+    """The round whose catalogue the rows were matched against (None: the newest releases)."""
 
     @property
     def matches(self) -> tuple[RowMatch, ...]:
@@ -229,23 +232,75 @@ def preview_legacy_imports(
     limits: SafetyLimits = DEFAULT_LIMITS,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
     progress: ProgressCallback | None = None,
+    round_label: str | None = None,
+    round_for: Mapping[Path, str] | None = None,
 ) -> list[LegacyFilePreview]:
     """Check and read each file; a bad file is reported and never stops the others.  Nothing is written.
 
     ``overrides`` give, per file and sheet, what a person set in place of what would be detected
-    (standard, header row, column mapping, or leaving the sheet out).
+    (standard, header row, column mapping, or leaving the sheet out).  Rows are matched against
+    the catalogue in force in the file's round (``round_for`` the file, else ``round_label``, else
+    the round the file names), so a 2005/06 return is read against the standards of its day;
+    a ``catalogue`` given is used for every file instead.
     """
-    catalogue = catalogue or current_catalogue(service)
+    newest = catalogue or current_catalogue(service)
     words = {**remembered_vocabulary(service), **(vocabulary or {})}
     files = expand_paths(paths)
     previews: list[LegacyFilePreview] = []
-    with BoundedReader(catalogue.standards, timeout=timeout) as reader:
+    in_force: dict[str, CatalogueChoice] = {}
+    with _Readers(timeout) as readers:
         for number, path in enumerate(files, start=1):
-            preview = _preview_one(service, reader, path, words, limits, (overrides or {}).get(path, {}))
-            previews.append(replace(preview, release_of=catalogue.release_of))
+            file_overrides = (overrides or {}).get(path, {})
+            preview = _preview_one(service, readers.reader(newest), path, words, limits, file_overrides)
+            used, round_ = newest, _round_or_none((round_for or {}).get(path) or round_label or (
+                preview.reading.round_hint if preview.reading else None))
+            if catalogue is None and round_ is not None:
+                if round_.label not in in_force:
+                    in_force[round_.label] = current_catalogue(service, round_)
+                used = in_force[round_.label]
+                if used.release_of != newest.release_of and preview.status in (FileStatus.READY, FileStatus.FAILED):
+                    preview = _preview_one(service, readers.reader(used), path, words, limits, file_overrides)
+            previews.append(replace(preview, release_of=used.release_of,
+                                    read_for_round=round_.label if round_ else None))
             if progress is not None and not progress(number, len(files)):
                 break
     return previews
+
+
+def needs_reading_again(service: WorkbookService, preview: LegacyFilePreview, round_text: str) -> bool:
+    """True when ``round_text`` is assessed against other releases than the file was matched against."""
+    round_ = _round_or_none(round_text)
+    if round_ is None or preview.reading is None or preview.status is FileStatus.OWN_RETURN:
+        return False
+    return current_catalogue(service, round_).release_of != dict(preview.release_of)
+
+
+def _round_or_none(text: str | None) -> Round | None:
+    try:
+        return Round.parse(text.strip()) if text and text.strip() else None
+    except AssessmentError:
+        return None
+
+
+class _Readers:
+    """One bounded reader per catalogue, each started when first needed."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.open: dict[tuple[tuple[str, str], ...], BoundedReader] = {}
+
+    def reader(self, catalogue: CatalogueChoice) -> BoundedReader:
+        key = tuple(sorted(catalogue.release_of.items()))
+        if key not in self.open:
+            self.open[key] = BoundedReader(catalogue.standards, timeout=self.timeout)
+        return self.open[key]
+
+    def __enter__(self) -> _Readers:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for reader in self.open.values():
+            reader.close()
 
 
 def _preview_one(
@@ -324,6 +379,7 @@ def apply_legacy_import(
             f"{preview.path}: the file does not say which round it is for; give one, e.g. 2006/07"
             if not round_text else f"{preview.path}: {exc}"
         ) from None
+    _check_catalogue_for_round(service, preview, round_)
     authority_id = _authority_id(service, authority_name, authority_type, region)
     messages: list[str] = []
     if authority_id[1]:
@@ -369,6 +425,19 @@ def apply_legacy_import(
                                        imported, tuple(left), tuple(messages), cancelled=True)
     return AppliedLegacyImport(preview.path, authority_name, round_.label, tuple(assessments.values()), imported,
                                tuple(left), tuple(messages))
+
+
+def _check_catalogue_for_round(service: WorkbookService, preview: LegacyFilePreview, round_: Round) -> None:
+    """Refuse to record rows matched against releases other than those in force in the round."""
+    in_force = current_catalogue(service, round_).release_of
+    codes = {m.criterion_ref.split("-", 1)[0] for m in preview.matches if m.criterion_ref}
+    for code in sorted(codes):
+        used = preview.release_of.get(code)
+        if used is not None and in_force.get(code, used) != used:
+            raise LegacyImportError(
+                f"{preview.path}: its {code} rows were matched against {used}, but round {round_.label} is "
+                f"assessed against {in_force[code]}; read the file again for round {round_.label}"
+            )
 
 
 def _left_reason(match: RowMatch, confirmed: bool) -> str:

@@ -37,10 +37,24 @@ def _limit_memory(memory_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def _quiet_native_errors() -> None:
+    """Send the worker's standard error to nowhere: a panic in the parser's native code prints its own
+    backtrace there, while the worker reports every failure to the parent in words."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass  # keep standard error as it is; the failure is still reported in words
+
+
 def _serve(connection: Connection, memory_bytes: int) -> None:
-    from nesds_desktop.returns.legacy.reader import read_legacy_workbook
+    from nesds_desktop.returns.legacy.reader import is_parser_panic, read_legacy_workbook
 
     _limit_memory(memory_bytes)
+    _quiet_native_errors()
     # Say so once running, then take the catalogue: it is too big for the start-up pipe, where a
     # child that never starts would leave the parent waiting for ever.
     connection.send(("ready", None))
@@ -57,6 +71,10 @@ def _serve(connection: Connection, memory_bytes: int) -> None:
             connection.send(("error", "needed more memory than a workbook is allowed, so it was not read"))
         except Exception as exc:  # any parser failure is reported for this file only
             connection.send(("error", f"could not be read: {exc}"))
+        except BaseException as exc:  # a panic in the parser's native code (see is_parser_panic)
+            if not is_parser_panic(exc):
+                raise
+            connection.send(("error", "could not be read: the workbook is damaged"))
 
 
 def _is_own_return(data: bytes) -> bool:

@@ -71,7 +71,15 @@ def test_preview_writes_nothing_and_apply_records_only_unflagged_rows(tmp_path: 
 def test_confirmed_rows_are_imported_and_a_second_import_reuses_the_assessment(
     tmp_path: Path, service: WorkbookService
 ) -> None:
-    (preview,) = preview_legacy_imports(service, [ict_return(tmp_path / "ict.xlsx")])
+    path = ict_return(tmp_path / "ict.xlsx")  # the file says 2006/07: read against nesds-2007.1's ICT
+    (as_written,) = preview_legacy_imports(service, [path])
+    assert (as_written.read_for_round, as_written.release_of["ICT"]) == ("2006/07", "nesds-2007.1")
+    with pytest.raises(LegacyImportError, match=r"matched against nesds-2007.1, but round 2005/06 is assessed "
+                                                r"against nesds-2006.1; read the file again for round 2005/06"):
+        apply_legacy_import(service, as_written, authority="Westshire County Council", round_label="2005/06")
+    assert service.list_assessments() == []
+    (preview,) = preview_legacy_imports(service, [path], round_label="2005/06")
+    assert (preview.read_for_round, preview.release_of["ICT"]) == ("2005/06", "nesds-2006.1")
     largely = RowKey("ICT", 8)
     applied = apply_legacy_import(service, preview, confirmed=[largely], authority="Westshire County Council",
                                   round_label="2005/06")

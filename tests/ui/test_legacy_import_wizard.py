@@ -347,3 +347,28 @@ def test_every_control_of_the_review_page_has_its_own_access_key(
     assert {label.buddy() for label in page.findChildren(QLabel) if label.buddy() is not None} >= {
         page.authority, page.round, page.files, page.sheets.sheet, page.sheets.standard, page.sheets.header_row,
         page.sheets.columns, page.sheets.top}
+
+
+def test_a_round_changed_to_one_with_other_standards_is_read_again_before_importing(
+    qtbot: QtBot, service: WorkbookService, tmp_path: Path
+) -> None:
+    folder = tmp_path / "round"
+    folder.mkdir()
+    write_xlsx(folder / "a.xlsx", {"ICT": ict_return_rows(["Yes", "No"])})  # says 2006/07: ICT of nesds-2007.1
+    feedback = RecordingFeedback()
+    wizard = open_wizard(qtbot, service, feedback)
+    choose_and_read(wizard, folder)
+    page = wizard.review_page
+    (preview,) = wizard.previews
+    assert preview.release_of["ICT"] == "nesds-2007.1"
+    page.round.setFocus()
+    page.round.selectAll()
+    qtbot.keyClicks(page.round, "2005/06")  # type: ignore[no-untyped-call]
+    wizard.next()
+    assert wizard.currentPage() is page and "round you gave" in feedback.messages[-1][2]
+    (preview,) = wizard.previews
+    assert (preview.read_for_round, preview.release_of["ICT"]) == ("2005/06", "nesds-2006.1")
+    wizard.next()
+    wizard.next()
+    (summary,) = service.list_assessments()
+    assert (summary.release_id, summary.round.label) == ("nesds-2006.1", "2005/06")

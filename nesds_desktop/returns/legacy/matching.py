@@ -23,8 +23,7 @@ ACCEPT_SCORE = 0.45
 ACCEPT_MARGIN = 0.12
 # Below this, a text match is not offered at all.
 MIN_SCORE = 0.2
-# Reference and text disagree when the referenced criterion's text scores this low
-# while another criterion scores well.
+# Below this, the row's text is too unlike the referenced criterion's to take the reference on trust.
 DISAGREE_SCORE = 0.2
 
 _REF = re.compile(
@@ -195,7 +194,7 @@ class CriterionIndex:
         candidates, flag = self.reference_candidates(ref_text, standard_code, level) if ref_text.strip() else ([], None)
         scores = self.text_scores(statement, standard_code) if statement.strip() else []
         if candidates:
-            return self._by_reference(ref_text, candidates, flag, scores)
+            return self._by_reference(ref_text, candidates, flag, scores, has_text=bool(statement.strip()))
         if not scores or scores[0][0] < MIN_SCORE:
             why = "no reference and no criterion text" if not ref_text.strip() and not statement.strip() else (
                 f"no criterion matches the reference {ref_text.strip()!r} or the text" if ref_text.strip()
@@ -214,7 +213,8 @@ class CriterionIndex:
         return CriterionMatch(best_ref, confidence, "text", tuple(flags))
 
     def _by_reference(
-        self, ref_text: str, candidates: list[str], flag: str | None, scores: list[tuple[float, str]]
+        self, ref_text: str, candidates: list[str], flag: str | None, scores: list[tuple[float, str]], *,
+        has_text: bool,
     ) -> CriterionMatch:
         flags = [flag] if flag else []
         explicit = parse_reference(ref_text)
@@ -230,10 +230,16 @@ class CriterionIndex:
                 flags.append(f"the reference {ref_text.strip()!r} may mean {listed}; check it")
                 return CriterionMatch(candidates[0], 0.5, "reference", tuple(flags))
         ref = candidates[0]
-        if scores:
-            best, best_ref = scores[0]
-            if score_of.get(ref, 0.0) < DISAGREE_SCORE and best >= ACCEPT_SCORE and best_ref != ref:
+        if has_text:
+            # The row's text is a second witness: a reference is accepted only when the text does not
+            # point clearly elsewhere and is at least somewhat like the criterion referenced.
+            ref_score = score_of.get(ref, 0.0)
+            best, best_ref = scores[0] if scores else (0.0, ref)
+            if best_ref != ref and best >= ACCEPT_SCORE and best - ref_score >= ACCEPT_MARGIN:
                 flags.append(f"the reference says {ref} but the text reads like {best_ref}")
+                confidence = min(confidence, 0.5)
+            elif ref_score < DISAGREE_SCORE:
+                flags.append(f"the text is not like {ref}'s ({ref_score:.0%} similar); check the reference")
                 confidence = min(confidence, 0.5)
         return CriterionMatch(ref, confidence, "reference", tuple(flags))
 

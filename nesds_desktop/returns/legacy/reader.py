@@ -129,8 +129,13 @@ def read_legacy_workbook(
                     rows: list[list[CellValue]] = workbook.get_sheet_by_name(meta.name).to_python(
                         skip_empty_area=False
                     )
-                except (CalamineError, ValueError) as exc:
+                except (CalamineError, ValueError, OSError) as exc:
                     problems.append(f"the sheet {meta.name!r} could not be read: {exc}")
+                    continue
+                except BaseException as exc:
+                    if not is_parser_panic(exc):
+                        raise
+                    problems.append(f"the sheet {meta.name!r} could not be read: it is damaged")
                     continue
                 tops[meta.name] = _top_of(rows)
                 reading, sheet_titles = _read_sheet(
@@ -150,6 +155,10 @@ def read_legacy_workbook(
         problems.append("the workbook is protected with a password")
     except (CalamineError, ValueError, OSError) as exc:
         problems.append(f"the workbook could not be read as a spreadsheet: {exc}")
+    except BaseException as exc:
+        if not is_parser_panic(exc):
+            raise
+        problems.append("the workbook could not be read as a spreadsheet: it is damaged")
     if not sheets and not problems:
         problems.append("no sheet has a header row with criteria and judgements")
     if macros:
@@ -176,6 +185,12 @@ def _top_of(rows: list[list[CellValue]]) -> tuple[tuple[str, ...], ...]:
             cells.pop()
         top.append(tuple(cells))
     return tuple(top)
+
+
+def is_parser_panic(error: BaseException) -> bool:
+    """True for a panic of the Rust parser under calamine: pyo3 raises it as a BaseException, not an Exception,
+    so ``except Exception`` lets it through."""
+    return type(error).__name__ == "PanicException"
 
 
 _INDEX_CACHE: list[tuple[tuple[Standard, ...], CriterionIndex]] = []

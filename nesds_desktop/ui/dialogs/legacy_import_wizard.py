@@ -48,6 +48,7 @@ from nesds_desktop.services.legacy_import_service import (
     apply_legacy_import,
     current_catalogue,
     expand_paths,
+    needs_reading_again,
     preview_legacy_imports,
     remember_vocabulary,
     write_import_report,
@@ -148,9 +149,10 @@ class LegacyImportWizard(QWizard):
             return not stopped
 
         overrides = {path: dict(choice.sheets) for path, choice in self.choices.items() if choice.sheets}
+        rounds = {path: choice.round_label for path, choice in self.choices.items() if choice.round_label}
         try:
             self.previews = preview_legacy_imports(self.service, files, vocabulary=self.vocabulary,
-                                                   overrides=overrides, progress=step)
+                                                   overrides=overrides, round_for=rounds, progress=step)
         except LegacyImportError as error:
             self.feedback.error("The returns cannot be read", str(error))
             return False
@@ -167,7 +169,8 @@ class LegacyImportWizard(QWizard):
         dialog = self._progress_dialog(f"Reading {path.name} again…", 1)
         try:
             (preview,) = preview_legacy_imports(self.service, [path], vocabulary=self.vocabulary,
-                                                overrides={path: dict(choice.sheets)})
+                                                overrides={path: dict(choice.sheets)},
+                                                round_for={path: choice.round_label} if choice.round_label else None)
         except LegacyImportError as error:
             self.feedback.error("The return cannot be read", str(error))
             return None
@@ -189,8 +192,14 @@ class LegacyImportWizard(QWizard):
             choice.round_label = choice.round_label or (reading.round_hint or "")
 
     def pending_files(self) -> list[Path]:
-        """Files whose sheet settings changed since they were read."""
-        return [p.path for p in self.previews if self.choices.get(p.path, FileChoices()).pending]
+        """Files whose sheet settings changed since they were read, or whose round is assessed against
+        other catalogue releases than the ones they were read against."""
+        pending = []
+        for preview in self.previews:
+            choice = self.choices.get(preview.path, FileChoices())
+            if choice.pending or needs_reading_again(self.service, preview, choice.round_label):
+                pending.append(preview.path)
+        return pending
 
     def standard_choices(self) -> list[tuple[str, str]]:
         """(code, title) of every standard rows can be matched against."""
@@ -575,7 +584,8 @@ class ReviewPage(QWizardPage):
             names = ", ".join(path.name for path in pending)
             self.owner.feedback.information(
                 "Read again with your changes",
-                f"{names} {'was' if len(pending) == 1 else 'were'} read again with the sheet settings you gave. "
+                f"{names} {'was' if len(pending) == 1 else 'were'} read again with the sheet settings and round "
+                "you gave. "
                 "Check the rows, then press Next.",
             )
             return False
