@@ -266,6 +266,7 @@ class Tally:
     left: int = 0
     left_answered: int = 0
     left_proposal_right: int = 0
+    left_proposal_right_answered: int = 0
     not_read_answered: int = 0
     right_overall: int = 0
     files_wrong_authority: list[str] = field(default_factory=list)
@@ -407,8 +408,9 @@ def _compare_rows(tally: Tally, name: str, truth: dict[str, Any], outcome: FileO
         if result.startswith("left"):
             tally.left += 1
             tally.left_answered += answered
-            tally.left_proposal_right += (criterion in refs_for(row["ref"], outcome.release_of)
-                                          and judgement == row["judgement"])
+            proposal_right = criterion in refs_for(row["ref"], outcome.release_of) and judgement == row["judgement"]
+            tally.left_proposal_right += proposal_right
+            tally.left_proposal_right_answered += proposal_right and answered
         else:
             tally.not_read_answered += answered
 
@@ -499,11 +501,12 @@ def report_lines(tally: Tally, seed: int) -> list[str]:
         f"to confirm in the wizard; the import's proposal was right for "
         f"{share(tally.left_proposal_right, tally.left).strip()} of them)",
         f"  {'rows with an answer not read at all':48} {tally.not_read_answered:8d}",
-        f"  {'judgements right with no one reviewing':48} {share(tally.right_overall, tally.rows)}   "
-        f"(goal >= {GOAL_RIGHT:g} %: imported right, or no answer and nothing imported; "
-        f"the {tally.left_answered} answered rows left for review are not counted right)",
-        f"  {'  the same once a person has set every row left':48} "
-        f"{share(tally.right_overall + tally.left_answered, tally.rows)}",
+        f"  {'judgements right as read':48} "
+        f"{share(tally.right_overall + tally.left_proposal_right_answered, tally.rows)}   "
+        f"(goal >= {GOAL_RIGHT:g} %: imported right, proposed right for a person to confirm, or no answer and "
+        "none read)",
+        f"  {'judgements recorded right with no one reviewing':48} {share(tally.right_overall, tally.rows)}   "
+        f"(imported right, or no answer and nothing imported; rows left for review are not counted)",
         f"  {'store: imported judgements checked / differing':48} {tally.store_checked:8d} / "
         f"{tally.store_disagreeing}   (goal 0; {tally.store_shared} file-standards not checked: files share "
         f"their authority, round and standard; {tally.store_merged} merged criteria)",

@@ -85,6 +85,7 @@ def _import_returns(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print("error: no spreadsheet files were found in the paths given", file=err)
             return EXIT_PROBLEMS
         applied: dict[Path, AppliedLegacyImport] = {}
+        not_imported: dict[Path, str] = {}
         for preview in previews:
             if preview.failed:
                 failures += 1
@@ -97,6 +98,7 @@ def _import_returns(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 result = apply_legacy_import(service, preview, authority=args.authority, round_label=args.round_label)
             except LegacyImportError as exc:
                 failures += 1
+                not_imported[preview.path] = str(exc)
                 print(f"FAILED {exc}", file=out)
                 continue
             applied[preview.path] = result
@@ -109,7 +111,7 @@ def _import_returns(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 print(f"done   {preview.path}: {result.imported} criteria imported for {result.authority}, round "
                       f"{result.round_label}; {len(result.left)} row(s) left for review", file=out)
         if args.report is not None:
-            write_import_report(args.report, previews, applied)
+            write_import_report(args.report, previews, applied, not_imported)
             print(f"report written to {args.report}", file=out)
     finally:
         store.close()

@@ -13,6 +13,7 @@ import path instead.  :func:`write_import_report` saves what came in and what wa
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -28,7 +29,7 @@ from nesds_desktop.domain.assessments import Action, AssessmentError, EvidenceRe
 from nesds_desktop.domain.authorities import Authority, AuthorityError, AuthorityType, Region
 from nesds_desktop.domain.catalogue import Standard
 from nesds_desktop.domain.judgements import Judgement
-from nesds_desktop.domain.records import AssessmentDetails
+from nesds_desktop.domain.records import AssessmentDetails, AuthorityRecord
 from nesds_desktop.returns.legacy.model import FIELD_LABELS, LegacyReading, RowMatch, SheetOverride
 from nesds_desktop.returns.legacy.reader import detect_columns
 from nesds_desktop.services import preferences
@@ -61,6 +62,7 @@ __all__ = [
     "current_catalogue",
     "expand_paths",
     "needs_reading_again",
+    "place_name",
     "preview_legacy_imports",
     "remember_vocabulary",
     "remembered_vocabulary",
@@ -380,10 +382,9 @@ def apply_legacy_import(
             if not round_text else f"{preview.path}: {exc}"
         ) from None
     _check_catalogue_for_round(service, preview, round_)
-    authority_id = _authority_id(service, authority_name, authority_type, region)
-    messages: list[str] = []
-    if authority_id[1]:
-        messages.append(authority_id[1])
+    record, filed_message = _authority_for(service, authority_name, authority_type, region)
+    authority_name = record.name  # the register's name, which a place name alone may stand for
+    messages: list[str] = [filed_message] if filed_message else []
     wanted = set(confirmed)
     left: list[LeftRow] = []
     chosen: list[RowMatch] = []
@@ -404,7 +405,7 @@ def apply_legacy_import(
             left.append(LeftRow(match.row.sheet, match.row.row, f"{code} is not in the catalogue"))
             continue
         if code not in assessments:
-            assessments[code] = _assessment_for(service, authority_id[0], release_id, code, round_)
+            assessments[code] = _assessment_for(service, record.id, release_id, code, round_)
         assessment_id = assessments[code]
         current = service.answer(assessment_id, match.criterion_ref)
         # A blank cell says nothing: it never clears a judgement already recorded.
@@ -497,22 +498,46 @@ def _record_evidence_and_action(
         already.actions.add((ref, description.casefold()))
 
 
-def _authority_id(
+def _authority_for(
     service: WorkbookService, name: str, authority_type: AuthorityType | None, region: Region | None
-) -> tuple[int, str]:
-    """The authority named ``name`` (any case), created when not in the register; (id, message)."""
+) -> tuple[AuthorityRecord, str]:
+    """The authority named ``name`` (any case, or by its place name alone when only one registered authority
+    has it: "Fife" is Fife Council), created when not in the register; (record, message)."""
     wanted = " ".join(name.split()).casefold()
-    for record in service.list_authorities():
+    records = service.list_authorities()
+    for record in records:
         if record.name.casefold() == wanted:
-            return record.id, ""
+            return record, ""
+    place = place_name(name)
+    same_place = [r for r in records if place and place_name(r.name) == place]
+    # "Kingston" for Kingston upon Thames, when no authority is called just that.
+    same_place = same_place or [r for r in records if place and place_name(r.name).startswith(place + " ")]
+    if len(same_place) == 1:
+        record = same_place[0]
+        return record, f"filed under {record.name}, the registered authority the name {name!r} stands for"
     kind = authority_type or _guess_type(name)
-    place = region or (Region.LONDON if kind is AuthorityType.LONDON_BOROUGH else _default_region(kind))
+    where = region or (Region.LONDON if kind is AuthorityType.LONDON_BOROUGH else _default_region(kind))
     try:
-        record = service.add_authority(Authority(name, kind, place))
+        record = service.add_authority(Authority(name, kind, where))
     except AuthorityError as exc:
         raise LegacyImportError(str(exc)) from None
-    return record.id, (f"added {record.name} to the register as a {kind.noun} in {place.value}; "
-                       "check its type and region")
+    return record, (f"added {record.name} to the register as a {kind.noun} in {where.value}; "
+                    "check its type and region")
+
+
+_AUTHORITY_PREFIX = re.compile(r"(?i)^(?:the\s+)?(?:london borough|royal borough|city|borough|county) of\s+")
+_AUTHORITY_SUFFIX = re.compile(
+    r"(?i)\s+(?:(?:metropolitan borough|metropolitan district|county borough|county|district|borough|city)\s+)?"
+    r"council$"
+)
+
+
+def place_name(name: str) -> str:
+    """An authority's name without the words for its kind, in lower case: "Royal Borough of Kingston upon
+    Thames" gives "kingston upon thames", "Fife Council" gives "fife"."""
+    text = " ".join(name.split())
+    text = _AUTHORITY_SUFFIX.sub("", _AUTHORITY_PREFIX.sub("", text))
+    return text.casefold()
 
 
 def _guess_type(name: str) -> AuthorityType:
@@ -551,6 +576,23 @@ class _ReportRows:
     rows: list[list[object]] = field(default_factory=list)
 
 
+def _report_failure(report: _ReportRows, preview: LegacyFilePreview, failure: str) -> None:
+    """A file read but not imported: every row of it was left, for the reason given."""
+    reading = preview.reading
+    report.files.append([
+        str(preview.path), "failed", failure, (reading.authority_hint if reading else "") or "",
+        (reading.round_hint if reading else "") or "", 0, len(preview.matches),
+        "yes" if preview.macros_present else "no",
+    ])
+    for match in preview.matches:
+        report.rows.append([
+            str(preview.path.name), match.row.sheet, match.row.row, match.row.ref_text,
+            match.criterion_ref or "", match.matched_by, round(match.match_confidence, 3),
+            match.row.judgement_text, match.judgement.label if match.judgement else "",
+            "; ".join(match.flags), f"left: the file was not imported: {failure}",
+        ])
+
+
 def _report_own_return(report: _ReportRows, preview: LegacyFilePreview, result: AppliedLegacyImport | None) -> None:
     """A return this application exported is read by its metadata: the report lists its changes, not its rows."""
     own = preview.own_return
@@ -586,15 +628,26 @@ def _report_own_return(report: _ReportRows, preview: LegacyFilePreview, result: 
 
 
 def write_import_report(
-    path: Path, previews: Sequence[LegacyFilePreview], applied: Mapping[Path, AppliedLegacyImport] | None = None
+    path: Path,
+    previews: Sequence[LegacyFilePreview],
+    applied: Mapping[Path, AppliedLegacyImport] | None = None,
+    failures: Mapping[Path, str] | None = None,
 ) -> Path:
-    """Save an .xlsx report: one line per file, and one per row read with what happened to it."""
+    """Save an .xlsx report: one line per file, and one per row read with what happened to it.
+
+    ``failures`` are files that were read but could not be imported (no authority or round, say), with why.
+    """
     from openpyxl import Workbook
 
     applied = applied or {}
+    failures = failures or {}
     report = _ReportRows()
     for preview in previews:
         result = applied.get(preview.path)
+        failure = failures.get(preview.path)
+        if failure is not None:
+            _report_failure(report, preview, failure)
+            continue
         if preview.status is FileStatus.OWN_RETURN and preview.own_return is not None:
             _report_own_return(report, preview, result)
             continue

@@ -294,3 +294,40 @@ def test_evidence_and_actions_with_owners_and_dates_come_across_once(
     apply_legacy_import(service, again)
     repeated = service.open(summary.id)
     assert (len(repeated.evidence), len(repeated.actions)) == (1, 1)
+
+
+@pytest.mark.parametrize(("registered", "written", "filed_under"), [
+    ("Fife Council", "Fife", "Fife Council"),
+    ("Royal Borough of Kingston upon Thames", "Kingston", "Royal Borough of Kingston upon Thames"),
+    ("Tameside Metropolitan Borough Council", "TAMESIDE", "Tameside Metropolitan Borough Council"),
+    ("Hertfordshire County Council", "Hertfordshire County Council", "Hertfordshire County Council"),
+    ("Kent County Council", "Kentish Town", "Kentish Town"),  # another place: a new authority
+])
+def test_a_place_name_alone_finds_the_registered_authority(
+    tmp_path: Path, service: WorkbookService, registered: str, written: str, filed_under: str
+) -> None:
+    from nesds_desktop.domain.authorities import Authority, AuthorityType, Region
+
+    service.add_authority(Authority(registered, AuthorityType.COUNTY, Region.SOUTH_EAST))
+    (preview,) = preview_legacy_imports(service, [ict_return(tmp_path / "ict.xlsx")])
+    applied = apply_legacy_import(service, preview, authority=written)
+    (summary,) = service.list_assessments()
+    assert summary.authority.name == filed_under
+    assert len(service.list_authorities()) == (1 if filed_under == registered else 2)
+    if written != registered and filed_under == registered:
+        assert f"filed under {registered}" in applied.messages[0]
+
+
+def test_the_report_names_a_file_read_but_not_imported_and_why(tmp_path: Path, service: WorkbookService) -> None:
+    rows = ict_return_rows(["Yes", "No"], title="ICT self-assessment")  # names no authority and no round
+    path = write_xlsx(tmp_path / "return.xlsx", {"ICT": rows})
+    (preview,) = preview_legacy_imports(service, [path])
+    with pytest.raises(LegacyImportError) as refused:
+        apply_legacy_import(service, preview)
+    report = write_import_report(tmp_path / "report.xlsx", [preview], {}, {path: str(refused.value)})
+    workbook = load_workbook(report)
+    (line,) = [[c.value for c in row] for row in workbook["Files"].iter_rows(min_row=2)]
+    assert (line[1], line[2], line[5], line[6]) == ("failed", str(refused.value), 0, 2)
+    assert "does not say which authority" in line[2]
+    outcomes = [row[10] for row in workbook["Rows"].iter_rows(min_row=2, values_only=True)]
+    assert outcomes == [f"left: the file was not imported: {refused.value}"] * 2

@@ -259,3 +259,25 @@ def test_authority_and_round_from_file_names_as_councils_wrote_them(
     path = write_xlsx(tmp_path / "x.xlsx", {"Sheet1": rows})
     reading = read_legacy_workbook(path.read_bytes(), file_name, standards())
     assert (reading.authority_hint, reading.round_hint) == (authority, round_label)
+
+
+@pytest.mark.parametrize(
+    ("title", "file_name", "authority"),
+    [("KENT COUNTY COUNCIL - SOCIAL CARE E-STANDARD", "return.xlsx", "Kent County Council"),
+     ("ROYAL BOROUGH OF KINGSTON UPON THAMES", "return.xlsx", "Royal Borough of Kingston upon Thames"),
+     ("", "NeSDS_BEN_Norfolk_County_Council_06-07 (73).xlsx", "Norfolk County Council"),
+     ("", "NeSDS_e-Standards_Mid_Suffolk_District_Council_2004-05.xlsx", "Mid Suffolk District Council"),
+     ("", "NeSDS_REV_Royal_Borough_of_Kingston_upon_Thames_2005-06 (71).xls", "Royal Borough of Kingston upon Thames"),
+     ("London Borough of Havering NeSDS return", "return.xlsx", "London Borough of Havering"),
+     # What the sheet is about, or a heading, is not whose it is.
+     ("Housing", "eStandards workshop output (1).ods", None),
+     ("Planning and Building Control", "eStandards workshop output (2).ods", None),
+     ("Information & Communications Technology", "eStandards workshop output (3).xlsx", None),
+     ("Criterion", "eStandards workshop output (4).xlsx", None)],
+)
+def test_the_authority_is_found_in_capitals_and_labelled_names_and_never_taken_from_a_service(
+    tmp_path: Path, title: str, file_name: str, authority: str | None
+) -> None:
+    rows: Rows = [[title, ""], ["Ref", "Met?"], ["BEN-1-M1", "Y"]]
+    path = write_xlsx(tmp_path / "x.xlsx", {"Sheet1": rows})
+    assert read_legacy_workbook(path.read_bytes(), file_name, standards()).authority_hint == authority

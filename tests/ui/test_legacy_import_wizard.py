@@ -372,3 +372,20 @@ def test_a_round_changed_to_one_with_other_standards_is_read_again_before_import
     wizard.next()
     (summary,) = service.list_assessments()
     assert (summary.release_id, summary.round.label) == ("nesds-2006.1", "2005/06")
+
+
+def test_the_authority_field_offers_the_registered_authorities(
+    qtbot: QtBot, service: WorkbookService, tmp_path: Path
+) -> None:
+    from nesds_desktop.domain.authorities import Authority, AuthorityType, Region
+
+    service.add_authority(Authority("Fife Council", AuthorityType.SCOTTISH_UNITARY, Region.SCOTLAND))
+    folder = tmp_path / "one"
+    folder.mkdir()
+    write_xlsx(folder / "a.xlsx", {"ICT": ict_return_rows(["Yes"])})
+    wizard = open_wizard(qtbot, service, RecordingFeedback())
+    choose_and_read(wizard, folder)
+    completer = wizard.review_page.authority.completer()
+    assert completer is not None
+    completer.setCompletionPrefix("fif")
+    assert completer.currentCompletion() == "Fife Council"

@@ -76,7 +76,8 @@ _MAX_HEADER_WORDS = 6
 # 2006/07, 2006-07, 2006/7, 2006-2007; not a date such as 2006-07-31.
 _ROUND = re.compile(r"(?<![\d/-])((?:19|20)\d\d)\s*[-/_ ]\s*((?:19|20)?\d{1,2})(?!\d|[-/]\d)")
 _AUTHORITY = re.compile(
-    r"((?:London Borough of|Royal Borough of|City of|Borough of|County of)\s+[A-Z][\w'&.-]*(?:[ -][A-Z][\w'&.-]*)*"
+    r"((?:London Borough of|Royal Borough of|City of|Borough of|County of)\s+[A-Z][\w'&.-]*"
+    r"(?:[ -](?:upon|on|and|in|under|le|by|the|[A-Z][\w'&.-]*))*"
     r"|[A-Z][\w'&.-]*(?:[ -](?:upon|on|and|in|under|le|by|the|[A-Z][\w'&.-]*))*\s+"
     r"(?:County|District|Borough|City|Metropolitan Borough|Metropolitan District)?\s*Council)(?!\s+Tax)"
 )
@@ -88,6 +89,14 @@ _NOT_A_NAME = re.compile(
     r"v\d+|version|workshop|output|council|the|for|and|submission|template|sheet\d*|book\d*|workbook|"
     r"rev|ict|cs|ben|pbc|ehl|hsg|sc|lcl|htw)\b"
 )
+
+# Words that label a file ("NeSDS BEN ... FINAL"), never part of a council's name: trimmed off a name's ends.
+_LABEL_WORD = re.compile(
+    r"(?i)^(?:nesds|e-?standards?|standards?|self|assessments?|returns?|final|draft|copy|v\d+|version|workshop|"
+    r"output|submission|template|rev|ict|cs|ben|pbc|ehl|hsg|sc|lcl|htw)$"
+)
+# Words written in lower case inside a place name once a title in capitals is put into ordinary case.
+_SMALL_WORDS = frozenset({"of", "upon", "on", "and", "in", "under", "le", "by", "the"})
 
 CellValue = str | int | float | bool | date | datetime | time | timedelta
 
@@ -166,7 +175,7 @@ def read_legacy_workbook(
     stem = PurePath(file_name).stem
     return LegacyReading(
         file=file_name,
-        authority_hint=_authority_hint(titles, stem),
+        authority_hint=_authority_hint(titles, stem, index),
         round_hint=_round_hint([*titles, stem]),
         sheets=tuple(sheets),
         problems=tuple(problems),
@@ -540,26 +549,49 @@ def _round_hint(texts: Sequence[str]) -> str | None:
     return None
 
 
-def _authority_hint(titles: Sequence[str], stem: str) -> str | None:
+def _authority_hint(titles: Sequence[str], stem: str, index: CriterionIndex) -> str | None:
     """An authority named in the title cells or the file name ("... Council", "London Borough of ...").
 
     Failing that, a place name left in the file name once the round, the standard and words such as
-    "e-Standards self assessment FINAL" are taken out ("Fife 05-06 return" gives "Fife").
+    "e-Standards self assessment FINAL" are taken out ("Fife 05-06 return" gives "Fife"); never a
+    standard's title or a column heading, which title cells are full of.
     """
-    name = stem.replace("_", " ")
-    for text in [*titles, name]:
+    name = _ordinary_case(stem.replace("_", " "))
+    texts = [_ordinary_case(t) for t in titles]
+    for text in [*texts, name]:
         match = _AUTHORITY.search(text)
         if match:
-            return " ".join(match.group(1).split())
-    for text in [name, *titles[:3]]:
+            words = match.group(1).split()
+            while words and _LABEL_WORD.match(words[0]):
+                words.pop(0)
+            while words and _LABEL_WORD.match(words[-1]):
+                words.pop()
+            if words:
+                return " ".join(words)
+    service_words = {w for aliases in index.aliases.values() for alias in aliases for w in alias.split() if len(w) > 3}
+    for text in [name, *texts[:3]]:
         left = _ROUND.sub(" ", text)
         left = _SHORT_ROUND.sub(" ", left)
         left = re.sub(r"\(\d+\)|\d+", " ", left)
         left = _NOT_A_NAME.sub(" ", left)
         words = [w for w in re.split(r"[\s\-–,:;()]+", left) if w]
-        if 1 <= len(words) <= 3 and all(w[0].isupper() and w.replace("'", "").isalpha() for w in words):
-            return " ".join(words)
+        if not 1 <= len(words) <= 3 or not all(w[0].isupper() and w.replace("'", "").isalpha() for w in words):
+            continue
+        candidate = " ".join(words)
+        if any(w.upper() in service_words for w in words) or field_for_header(candidate) is not None:
+            continue  # "Housing", "Planning Building Control", "Criterion": what the sheet is, not whose
+        return candidate
     return None
+
+
+def _ordinary_case(text: str) -> str:
+    """A title written in capitals ("ROYAL BOROUGH OF KINGSTON UPON THAMES") in ordinary case, so the
+    name can be found in it; any other text as it is."""
+    if not re.search(r"[A-Z]{2}", text) or re.search(r"[a-z]", text):
+        return text
+    words = text.lower().split(" ")
+    return " ".join(w if (w in _SMALL_WORDS and position) else w[:1].upper() + w[1:]
+                    for position, w in enumerate(words))
 
 
 # -- workbook parts calamine does not report -------------------------------------------------------

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QCompleter,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -255,7 +256,7 @@ class LegacyImportWizard(QWizard):
         if path.suffix.lower() != ".xlsx":
             path = path.with_name(path.name + ".xlsx")
         try:
-            write_import_report(path, self.previews, self.applied)
+            write_import_report(path, self.previews, self.applied, self.failures)
         except OSError as error:
             self.feedback.error("The report was not saved", f"{path}: {error.strerror or error}")
             return None
@@ -414,6 +415,11 @@ class ReviewPage(QWizardPage):
         layout.addLayout(detail, 4)
 
     def initializePage(self) -> None:  # noqa: N802
+        # The register's names are offered as the authority is typed, so a file's "Fife" becomes Fife Council.
+        completer = QCompleter(sorted(a.name for a in self.owner.service.list_authorities()), self.authority)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.authority.setCompleter(completer)
         self.fill()
 
     def fill(self) -> None:
