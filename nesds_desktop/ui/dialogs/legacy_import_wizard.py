@@ -524,7 +524,8 @@ class ReviewPage(QWizardPage):
         for sheet in reading.sheets:
             columns = ", ".join(f"{FIELD_LABELS.get(kind, kind)} ← “{header}”"
                                 for kind, header in sheet.columns.items())
-            standard = sheet.standard_code or "not found"
+            per_row = "standard_column" in sheet.columns and not sheet.standard_code
+            standard = sheet.standard_code or ("given on each row" if per_row else "not found")
             if sheet.standard_code != sheet.detected_standard:
                 standard += f" (as you chose; found {sheet.detected_standard or 'none'})"
             lines.append(f"Sheet “{sheet.sheet}”: standard {standard}; header on row "
