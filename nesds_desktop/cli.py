@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from nesds_desktop._version import APP_NAME, __version__
 from nesds_desktop.commands import assessment, compare, demo
@@ -20,9 +20,6 @@ from nesds_desktop.commands import exchange as exchange_command
 from nesds_desktop.commands import export as export_command
 from nesds_desktop.commands import migrate as migrate_command
 from nesds_desktop.commands.store_option import open_store_or_report
-
-if TYPE_CHECKING:
-    pass
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

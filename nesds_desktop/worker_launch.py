@@ -27,8 +27,7 @@ def worker_arguments(argv: Sequence[str]) -> dict[str, int | None] | None:
     if FORK_FLAG not in argv:
         return None
     if "-c" in argv:  # the form multiprocessing writes for a Python interpreter
-        position = argv.index("-c") + 1
-        call = _SPAWN_CALL.match(argv[position].strip()) if position < len(argv) else None
+        call = _SPAWN_CALL.match(_code_argument(argv))
         if call is None:
             return None
         pairs = [p for p in call.group(1).split(",") if p.strip()]
@@ -48,9 +47,14 @@ def tracker_descriptor(argv: Sequence[str]) -> int | None:
     """The pipe a resource tracker is to read when ``argv`` starts one; None otherwise."""
     if "-c" not in argv or FORK_FLAG in argv:
         return None
-    position = argv.index("-c") + 1
-    call = _TRACKER_CALL.match(argv[position].strip()) if position < len(argv) else None
+    call = _TRACKER_CALL.match(_code_argument(argv))
     return int(call.group(1)) if call else None
+
+
+def _code_argument(argv: Sequence[str]) -> str:
+    """The text after ``-c`` (``argv`` holds one), or "" when nothing follows it."""
+    position = argv.index("-c") + 1
+    return argv[position].strip() if position < len(argv) else ""
 
 
 def serve_if_worker(argv: Sequence[str]) -> bool:

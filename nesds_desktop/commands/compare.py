@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from nesds_desktop.commands.store_option import open_store_or_report
-
-if TYPE_CHECKING:
-    pass
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

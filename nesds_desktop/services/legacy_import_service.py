@@ -30,7 +30,7 @@ from nesds_desktop.domain.authorities import Authority, AuthorityError, Authorit
 from nesds_desktop.domain.catalogue import Standard
 from nesds_desktop.domain.judgements import Judgement
 from nesds_desktop.domain.records import AssessmentDetails, AuthorityRecord
-from nesds_desktop.returns.legacy.model import FIELD_LABELS, LegacyReading, RowMatch, SheetOverride
+from nesds_desktop.returns.legacy.model import FIELD_LABELS, LegacyReading, RowMatch, SheetOverride, SheetReading
 from nesds_desktop.returns.legacy.reader import detect_columns
 from nesds_desktop.services import preferences
 from nesds_desktop.services.legacy_parse_worker import DEFAULT_TIMEOUT_SECONDS, BoundedReader, LegacyParseError
@@ -57,6 +57,7 @@ __all__ = [
     "RowKey",
     "RowMatch",
     "SheetOverride",
+    "SheetReading",
     "apply_legacy_import",
     "columns_for_header",
     "current_catalogue",
@@ -64,6 +65,7 @@ __all__ = [
     "needs_reading_again",
     "place_name",
     "preview_legacy_imports",
+    "releases_in_force",
     "remember_vocabulary",
     "remembered_vocabulary",
     "write_import_report",
@@ -269,12 +271,17 @@ def preview_legacy_imports(
     return previews
 
 
-def needs_reading_again(service: WorkbookService, preview: LegacyFilePreview, round_text: str) -> bool:
-    """True when ``round_text`` is assessed against other releases than the file was matched against."""
+def releases_in_force(service: WorkbookService, round_text: str) -> dict[str, str] | None:
+    """Standard code -> the release a round (as typed) is assessed against; None when it is not a round."""
     round_ = _round_or_none(round_text)
-    if round_ is None or preview.reading is None or preview.status is FileStatus.OWN_RETURN:
+    return current_catalogue(service, round_).release_of if round_ is not None else None
+
+
+def needs_reading_again(preview: LegacyFilePreview, in_force: Mapping[str, str] | None) -> bool:
+    """True when the file was matched against other releases than ``in_force`` (see releases_in_force)."""
+    if in_force is None or preview.reading is None or preview.status is FileStatus.OWN_RETURN:
         return False
-    return current_catalogue(service, round_).release_of != dict(preview.release_of)
+    return dict(in_force) != dict(preview.release_of)
 
 
 def _round_or_none(text: str | None) -> Round | None:
@@ -585,12 +592,17 @@ def _report_failure(report: _ReportRows, preview: LegacyFilePreview, failure: st
         "yes" if preview.macros_present else "no",
     ])
     for match in preview.matches:
-        report.rows.append([
-            str(preview.path.name), match.row.sheet, match.row.row, match.row.ref_text,
-            match.criterion_ref or "", match.matched_by, round(match.match_confidence, 3),
-            match.row.judgement_text, match.judgement.label if match.judgement else "",
-            "; ".join(match.flags), f"left: the file was not imported: {failure}",
-        ])
+        report.rows.append(_row_line(preview, match, f"left: the file was not imported: {failure}"))
+
+
+def _row_line(preview: LegacyFilePreview, match: RowMatch, outcome: str) -> list[object]:
+    """A row read, as the report's Rows sheet lists it."""
+    return [
+        str(preview.path.name), match.row.sheet, match.row.row, match.row.ref_text,
+        match.criterion_ref or "", match.matched_by, round(match.match_confidence, 3),
+        match.row.judgement_text, match.judgement.label if match.judgement else "",
+        "; ".join(match.flags), outcome,
+    ]
 
 
 def _report_own_return(report: _ReportRows, preview: LegacyFilePreview, result: AppliedLegacyImport | None) -> None:
@@ -667,12 +679,7 @@ def write_import_report(
                 outcome = f"left: {left[key]}"
             else:
                 outcome = "imported"
-            report.rows.append([
-                str(preview.path.name), match.row.sheet, match.row.row, match.row.ref_text,
-                match.criterion_ref or "", match.matched_by, round(match.match_confidence, 3),
-                match.row.judgement_text, match.judgement.label if match.judgement else "",
-                "; ".join(match.flags), outcome,
-            ])
+            report.rows.append(_row_line(preview, match, outcome))
     workbook = Workbook()
     files_sheet = workbook.active
     assert files_sheet is not None

@@ -51,6 +51,7 @@ from nesds_desktop.services.legacy_import_service import (
     expand_paths,
     needs_reading_again,
     preview_legacy_imports,
+    releases_in_force,
     remember_vocabulary,
     write_import_report,
 )
@@ -196,9 +197,12 @@ class LegacyImportWizard(QWizard):
         """Files whose sheet settings changed since they were read, or whose round is assessed against
         other catalogue releases than the ones they were read against."""
         pending = []
+        in_force: dict[str, dict[str, str] | None] = {}  # one catalogue lookup per round typed
         for preview in self.previews:
             choice = self.choices.get(preview.path, FileChoices())
-            if choice.pending or needs_reading_again(self.service, preview, choice.round_label):
+            if choice.round_label not in in_force:
+                in_force[choice.round_label] = releases_in_force(self.service, choice.round_label)
+            if choice.pending or needs_reading_again(preview, in_force[choice.round_label]):
                 pending.append(preview.path)
         return pending
 

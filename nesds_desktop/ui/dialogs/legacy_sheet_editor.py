@@ -33,6 +33,7 @@ from nesds_desktop.services.legacy_import_service import (
     FIELD_LABELS,
     LegacyReading,
     SheetOverride,
+    SheetReading,
     columns_for_header,
 )
 from nesds_desktop.ui.wording import plural
@@ -162,11 +163,17 @@ class SheetEditor(QWidget):
         data = self.sheet.currentData()
         return data if isinstance(data, str) else None
 
+    def _sheet_reading(self, name: str) -> SheetReading | None:
+        """What was read from the sheet ``name``; None when it was not read."""
+        return next((s for s in self.reading.sheets if s.sheet == name), None) if self.reading else None
+
+    def _top(self, name: str) -> tuple[tuple[str, ...], ...]:
+        """The first rows of the sheet ``name``, as text."""
+        return self.reading.sheet_tops.get(name, ()) if self.reading else ()
+
     def _sheet_label(self, name: str) -> str:
-        reading = self.reading
-        assert reading is not None
         override = self.overrides.get(name, SheetOverride())
-        found = next((s for s in reading.sheets if s.sheet == name), None)
+        found = self._sheet_reading(name)
         if override.skip:
             return f"{name} — left out"
         if found is None:
@@ -177,15 +184,14 @@ class SheetEditor(QWidget):
         if self._filling:
             return
         name = self.current_sheet()
-        reading = self.reading
         self._filling = True
         try:
-            if name is None or reading is None:
+            if name is None or self.reading is None:
                 self.standard.clear()
                 self._clear_columns()
                 self.top.setRowCount(0)
                 return
-            found = next((s for s in reading.sheets if s.sheet == name), None)
+            found = self._sheet_reading(name)
             override = self.overrides.get(name, SheetOverride())
             self.skip.setChecked(override.skip)
             self._fill_standards(found.detected_standard if found else None, override.standard_code)
@@ -213,14 +219,14 @@ class SheetEditor(QWidget):
         self.standard.setCurrentIndex(max(index, 0))
 
     def _row_cells(self, sheet: str, header_row: int) -> tuple[str, ...]:
-        top = self.reading.sheet_tops.get(sheet, ()) if self.reading else ()
-        found = next((s for s in self.reading.sheets if s.sheet == sheet), None) if self.reading else None
+        top = self._top(sheet)
+        found = self._sheet_reading(sheet)
         if found is not None and found.header_row == header_row:
             return found.header_cells
         return top[header_row - 1] if 0 < header_row <= len(top) else ()
 
     def _fill_top(self, sheet: str, header_row: int) -> None:
-        top = self.reading.sheet_tops.get(sheet, ()) if self.reading else ()
+        top = self._top(sheet)
         width = max((len(row) for row in top), default=0)
         self.top.clear()
         self.top.setRowCount(len(top))
@@ -244,7 +250,7 @@ class SheetEditor(QWidget):
 
     def _fill_columns(self, sheet: str, header_row: int, mapping: dict[str, tuple[int, ...]]) -> None:
         cells = self._row_cells(sheet, header_row)
-        top = self.reading.sheet_tops.get(sheet, ()) if self.reading else ()
+        top = self._top(sheet)
         widest = max((len(row) for row in top), default=0)
         used = max((p for positions in mapping.values() for p in positions), default=-1) + 1
         count = max(len(cells), widest, used, MIN_MAPPING_COLUMNS)
